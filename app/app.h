@@ -1,0 +1,57 @@
+// The `zpe` command line: shared pieces of the subcommands (options every subcommand
+// takes, loading config and home, exit codes, the stop flag set by SIGTERM/SIGINT).
+// Each subcommand lives in one app/cmd_*.cpp and maps errors to exit codes there.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "pipeline/config.h"
+#include "pipeline/home.h"
+
+namespace zpe::app {
+
+// Exit codes, documented in README.md.
+enum ExitCode : int {
+  kOk = 0,
+  kFailed = 1,        // the command ran but something it did failed
+  kBadArgs = 2,       // wrong arguments or config
+  kUnavailable = 3,   // a peer or port was not available
+  kNotFound = 4,      // a named document or file does not exist
+};
+
+struct GlobalOptions {
+  std::string home;
+  std::string config;
+  std::string log_level = "info";
+};
+
+struct Environment {
+  Config config;
+  Home home;
+};
+
+// Loads config (--config, else $ZPE_CONFIG, else embedded defaults) and resolves home.
+// Prints the error and returns nothing when the config is bad.
+std::optional<Environment> load_environment(const GlobalOptions& options);
+// Logging to stderr as "<time> <process> <level>: message".
+void set_up_logging(const std::string& process, const std::string& level);
+// SIGTERM and SIGINT set this flag; loops poll it.
+const std::atomic<bool>& stop_flag();
+void install_stop_signals();
+// Arguments that make a child process see the same home, config and log level.
+std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env);
+
+// The chosen subcommand's work, set by its parse callback and run by main.
+using Action = std::function<int()>;
+
+void add_run_command(CLI::App& app, GlobalOptions& options, Action& action);
+void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action);
+void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
+}  // namespace zpe::app

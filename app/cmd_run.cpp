@@ -1,0 +1,136 @@
+// `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
+// configured number of workers per stage and (unless a real case system consumes the
+// feed) the reference case-file sink; restarts any child that dies; stops on SIGTERM or
+// SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
+// flight and every case-file event is acknowledged, and prints what happened.
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "pipeline/intake.h"
+#include "pipeline/job_store.h"
+#include "pipeline/supervisor.h"
+
+namespace zpe::app {
+
+namespace {
+
+struct RunOptions {
+  bool until_idle = false;
+  int max_seconds = 0;
+};
+
+std::string self_executable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "zpe" : path.string();
+}
+
+std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environment& env) {
+  auto base = child_base_args(options, env);
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  std::vector<ChildSpec> specs = {{"dispatcher", with({"dispatcher"})}, {"intake", with({"intake"})}};
+  for (const auto& stage : env.config.stages()) {
+    for (int i = 1; i <= env.config.workers_for(stage); ++i) {
+      specs.push_back({"worker-" + stage + "-" + std::to_string(i), with({"worker", "--stage", stage})});
+    }
+  }
+  if (env.config.builtin_casefile_sink()) specs.push_back({"casefile-sink", with({"casefile-sink"})});
+  return specs;
+}
+
+bool is_idle(JobStore& jobs, const Environment& env) {
+  if (Intake::count_waiting(env.home, env.config.tenants()) > 0) return false;
+  auto in_flight = jobs.in_flight();
+  return in_flight && *in_flight == 0;
+}
+
+void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
+  double seconds = (now_ms() - started_ms) / 1000.0;
+  auto rows = jobs.list(std::nullopt, 1000000);
+  auto summary = jobs.summary(5);
+  if (!rows || !summary) return;
+  int64_t pages = 0;
+  for (const auto& row : *rows) {
+    if (row.updated_ms >= started_ms && row.record.contains("page_count") && row.record["page_count"].is_number()) {
+      pages += row.record["page_count"].get<int64_t>();
+    }
+  }
+  std::printf("\nzpe run finished after %.1f s\n", seconds);
+  std::printf("documents by state:");
+  for (const auto& [state, count] : summary->documents_per_state) std::printf(" %s=%lld", state.c_str(), static_cast<long long>(count));
+  std::printf("\npages processed in this run: %lld (%.2f pages/s)\n", static_cast<long long>(pages),
+              seconds > 0 ? pages / seconds : 0.0);
+  std::printf("mean time per stage run:");
+  for (const auto& [stage, t] : summary->stage_time) std::printf(" %s=%.0f ms", stage.c_str(), t.second);
+  std::printf("\n\nresults:\n");
+  std::printf("  case files:   %s/<case number>/<document id>.pdf and .json\n", env.home.casefiles().c_str());
+  std::printf("  quarantine:   %s/<tenant>/ (each file with a .reason.txt)\n", (env.home.root / "quarantine").c_str());
+  std::printf("  clearing:     zpe --home %s list --state CLEARING\n", env.home.root.c_str());
+  std::printf("  status:       zpe --home %s status\n", env.home.root.c_str());
+}
+
+int run_all(const GlobalOptions& options, const RunOptions& run) {
+  set_up_logging("run", options.log_level);
+  auto env = load_environment(options);
+  if (!env) return kBadArgs;
+  if (auto st = env->home.create(env->config.tenants()); !st) {
+    spdlog::error("{}", st.error().message);
+    return kFailed;
+  }
+  auto jobs = JobStore::open(env->home.job_store());
+  if (!jobs) {
+    spdlog::error("{}", jobs.error().message);
+    return kFailed;
+  }
+  install_stop_signals();
+  const int64_t started = now_ms();
+  Supervisor supervisor(self_executable());
+  for (const auto& spec : child_specs(options, *env)) {
+    if (auto st = supervisor.start(spec); !st) {
+      spdlog::error("{}", st.error().message);
+      return kFailed;
+    }
+  }
+  spdlog::info("zpe run: home {}; drop files into {}/<tenant>/", env->home.root.string(),
+               (env->home.root / "inbox").string());
+  int idle_checks = 0;
+  int rc = kOk;
+  while (!stop_flag().load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    int64_t now = now_ms();
+    supervisor.tend(now);
+    if (!run.until_idle) continue;
+    idle_checks = is_idle(**jobs, *env) ? idle_checks + 1 : 0;
+    if (idle_checks >= 4) break;  // idle for a full second
+    if (run.max_seconds > 0 && now - started > run.max_seconds * 1000LL) {
+      spdlog::error("zpe run: not idle after --max-seconds {}; stopping", run.max_seconds);
+      rc = kFailed;
+      break;
+    }
+  }
+  supervisor.stop_all(10000);
+  if (run.until_idle) print_summary(**jobs, *env, started);
+  return rc;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, GlobalOptions& options, Action& action) {
+  static RunOptions run;
+  auto* cmd = app.add_subcommand("run", "run everything: dispatcher, intake, workers, case-file sink");
+  cmd->add_flag("--until-idle", run.until_idle,
+                "exit 0 once the inboxes are empty, nothing is in flight and every event is acknowledged");
+  cmd->add_option("--max-seconds", run.max_seconds, "with --until-idle: give up (exit 1) after this long");
+  cmd->callback([&] { action = [&] { return run_all(options, run); }; });
+}
+
+}  // namespace zpe::app

@@ -1,0 +1,93 @@
+// zpe: the digital mailroom's one binary. See README.md for the commands.
+#include <cstdlib>
+#include <csignal>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+
+namespace zpe::app {
+
+namespace {
+std::atomic<bool> g_stop{false};
+void on_stop_signal(int) { g_stop.store(true); }
+}  // namespace
+
+const std::atomic<bool>& stop_flag() { return g_stop; }
+
+void install_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+void set_up_logging(const std::string& process, const std::string& level) {
+  auto logger = spdlog::stderr_color_mt(process);
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %n[%P] %^%l%$: %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+std::optional<Environment> load_environment(const GlobalOptions& options) {
+  std::string path = options.config;
+  if (path.empty()) {
+    const char* env = std::getenv("ZPE_CONFIG");
+    if (env && *env) path = env;
+  }
+  auto config = Config::load(path.empty() ? std::nullopt : std::optional<std::filesystem::path>(path));
+  if (!config) {
+    spdlog::error("config: {}", config.error().message);
+    return std::nullopt;
+  }
+  if (config->tenants().empty()) {
+    spdlog::error("config: no tenant is defined ([tenants.<name>])");
+    return std::nullopt;
+  }
+  return Environment{std::move(*config), resolve_home(options.home)};
+}
+
+std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env) {
+  std::vector<std::string> args = {"--home", env.home.root.string(), "--log-level", options.log_level};
+  if (!options.config.empty()) {
+    args.push_back("--config");
+    args.push_back(std::filesystem::absolute(options.config).string());
+  }
+  return args;
+}
+
+}  // namespace zpe::app
+
+int main(int argc, char** argv) {
+  using namespace zpe::app;
+  CLI::App app{"zpe — the digital mailroom: scan intake, quality checks, OCR, classification, "
+               "routing to case files.\nState lives under --home (default ./zpe-home)."};
+  app.require_subcommand(1);
+  GlobalOptions options;
+  if (const char* level = std::getenv("ZPE_LOG_LEVEL")) options.log_level = level;
+  app.add_option("--home", options.home, "home folder with inbox/, var/, quarantine/, casefiles/ "
+                                         "(default: $ZPE_HOME or ./zpe-home)");
+  app.add_option("--config", options.config, "config file overriding the embedded defaults "
+                                             "(default: $ZPE_CONFIG; see config/zpe.toml)");
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.fallthrough();
+  Action action;
+  add_run_command(app, options, action);
+  add_service_commands(app, options, action);
+  add_inspect_commands(app, options, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kBadArgs;
+  }
+  return action ? action() : kBadArgs;
+}

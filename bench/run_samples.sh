@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Measures `zpe run --until-idle` on a set of letters: wall time, pages/s, and the mean
+# time per stage run (from the job store's stage_runs). Usage:
+#   bench/run_samples.sh [letters-dir]     (default: samples/letters)
+# Needs a build (scripts/build.sh). Uses a fresh home under bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src="${1:-samples/letters}"
+home="$PWD/bench/results/home-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$home/inbox/default"
+n=0
+for f in "$src"/*; do
+  case "$f" in *.truth.json|*.json) continue ;; esac
+  cp "$f" "$home/inbox/default/.$(basename "$f").part"
+  mv "$home/inbox/default/.$(basename "$f").part" "$home/inbox/default/$(basename "$f")"
+  n=$((n + 1))
+done
+echo "bench: $n files from $src, $(nproc) cores"
+ZPE_LOG_LEVEL=warn build/zpe --home "$home" run --until-idle --max-seconds 3600
+echo
+echo "per-stage time (stage, runs, mean ms, total ms):"
+sqlite3 "$home/var/jobs.sqlite" \
+  "SELECT stage, COUNT(*), CAST(AVG(finished_ms - started_ms) AS INT), SUM(finished_ms - started_ms) FROM stage_runs WHERE outcome = 'done' GROUP BY stage ORDER BY MIN(id);" 2>/dev/null \
+  || build/zpe --home "$home" status --json

@@ -1,0 +1,36 @@
+#include "pipeline/config.h"
+
+#include <gtest/gtest.h>
+
+namespace zpe {
+namespace {
+
+TEST(Config, EmbeddedDefaultsDefineTheDefaultTenantAndPipeline) {
+  auto config = Config::from_text("");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->has_tenant("default"));
+  EXPECT_EQ(config->stages(), (std::vector<std::string>{"prepare", "ocr", "classify", "route"}));
+  EXPECT_EQ(config->dispatcher_endpoint(), "tcp://127.0.0.1:5555");
+  EXPECT_EQ(config->stage_settings("ocr", "default")["language"], "deu");
+}
+
+TEST(Config, FileOverridesOnlyTheKeysItSets) {
+  auto config = Config::from_text("[dispatcher]\nlease_ms = 500\n[tenants.court]\n"
+                                  "[tenants.court.stages.ocr]\nlanguage = \"deu+eng\"\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->lease_ms(), 500);
+  EXPECT_EQ(config->max_attempts(), 3);
+  EXPECT_TRUE(config->has_tenant("default"));
+  EXPECT_TRUE(config->has_tenant("court"));
+  EXPECT_EQ(config->stage_settings("ocr", "court")["language"], "deu+eng");
+  EXPECT_EQ(config->stage_settings("ocr", "default")["language"], "deu");
+}
+
+TEST(Config, MalformedFileIsAnErrorNamingTheLine) {
+  auto config = Config::from_text("[dispatcher]\nlease_ms = = 5\n");
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find(":2:"), std::string::npos) << config.error().message;
+}
+
+}  // namespace
+}  // namespace zpe

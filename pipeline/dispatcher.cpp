@@ -1,0 +1,229 @@
+#include "pipeline/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "connectors/casefile_event.h"
+#include "pipeline/quarantine.h"
+
+namespace zpe {
+
+namespace {
+constexpr int64_t kPeerTimeoutMs = 6000;  // an idle worker re-sends READY every 2 s
+constexpr long kPollMs = 100;
+}  // namespace
+
+Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
+                       zmq::context_t& context)
+    : config_(config),
+      home_(home),
+      jobs_(jobs),
+      blobs_(blobs),
+      workers_(context, zmq::socket_type::router),
+      feed_(context, config.feed_endpoint(), jobs, blobs, config.redeliver_ms()),
+      stages_(config.stages()) {
+  workers_.set(zmq::sockopt::router_mandatory, 1);
+  workers_.set(zmq::sockopt::linger, 0);
+}
+
+Status Dispatcher::bind() {
+  try {
+    workers_.bind(config_.dispatcher_endpoint());
+  } catch (const zmq::error_t& e) {
+    return fail(ErrorKind::kUnavailable,
+                "cannot bind the worker endpoint " + config_.dispatcher_endpoint() + ": " + e.what() +
+                    " (is another dispatcher running on this home or port?)");
+  }
+  return feed_.bind();
+}
+
+void Dispatcher::run(const std::atomic<bool>& stop) {
+  spdlog::info("dispatcher: workers on {}, case-file feed on {}, stages {}", config_.dispatcher_endpoint(),
+               config_.feed_endpoint(), nlohmann::json(stages_).dump());
+  zmq::pollitem_t items[] = {{workers_.handle(), 0, ZMQ_POLLIN, 0},
+                             {feed_.socket().handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stop.load()) {
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(kPollMs));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      throw;
+    }
+    int64_t now = now_ms();
+    // Drain what arrived, without blocking.
+    for (int i = 0; i < 256; ++i) {
+      auto frames = protocol::recv_frames(workers_, 0);
+      if (!frames) break;
+      handle_worker(*frames, now);
+    }
+    for (int i = 0; i < 256; ++i) {
+      auto frames = protocol::recv_frames(feed_.socket(), 0);
+      if (!frames) break;
+      feed_.handle(*frames, now);
+    }
+    if (now - last_expiry_check_ms_ >= 1000) {
+      last_expiry_check_ms_ = now;
+      auto expired = jobs_.expire_leases(now, config_.max_attempts());
+      if (!expired) {
+        spdlog::error("dispatcher: lease expiry failed: {}", expired.error().describe());
+      } else {
+        for (const auto& outcome : *expired) {
+          spdlog::warn("dispatcher: lease of {} expired; now {}", outcome.document_id,
+                       state_name(outcome.new_state));
+        }
+      }
+    }
+    assign_jobs(now);
+    feed_.tick(now);
+  }
+  spdlog::info("dispatcher: stopped");
+}
+
+void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
+  using namespace protocol;
+  if (f.size() < 3 || f[1] != kWorkerVersion) {
+    spdlog::warn("dispatcher: ignoring a malformed message ({} frames)", f.size());
+    return;
+  }
+  const std::string& identity = f[0];
+  const std::string& command = f[2];
+  if (command == kGet || command == kPut) {
+    serve_blob(identity, f);
+    return;
+  }
+  Peer& peer = peers_[identity];
+  peer.last_seen_ms = now;
+  if (command == kReady && f.size() >= 5) {
+    peer.stage = f[3];
+    peer.name = f[4];
+    peer.waiting = true;
+  } else if (command == kHeartbeat && f.size() >= 4) {
+    auto valid = jobs_.extend_lease(f[3], now, config_.lease_ms());
+    if (valid && !*valid) refuse(identity, f[3], "lease expired or unknown");
+  } else if (command == kDone && f.size() >= 5) {
+    on_done(identity, f, now);
+  } else if (command == kFailed && f.size() >= 6) {
+    on_failed(identity, f, now);
+  } else {
+    spdlog::warn("dispatcher: unknown or short command '{}' from worker '{}'", command, peer.name);
+  }
+}
+
+void Dispatcher::on_done(const std::string& identity, const protocol::Frames& f, int64_t now) {
+  const std::string& lease_id = f[3];
+  auto result = nlohmann::json::parse(f[4], nullptr, false);
+  if (!result.is_object()) {
+    spdlog::error("dispatcher: DONE for lease {} carries no JSON object", lease_id);
+    return;
+  }
+  Completion c;
+  c.lease_id = lease_id;
+  c.worker = peers_[identity].name;
+  c.patch = result.value("patch", nlohmann::json::object());
+  c.stage_version = result.value("version", "");
+  if (result.contains("clearing_reason") && result["clearing_reason"].is_string()) {
+    c.clearing_reason = result["clearing_reason"].get<std::string>();
+  }
+  c.now_ms = now;
+  auto accepted = jobs_.complete(c, stages_, build_filed_event);
+  if (!accepted) {
+    spdlog::error("dispatcher: cannot record result of lease {}: {}", lease_id, accepted.error().describe());
+  } else if (!*accepted) {
+    refuse(identity, lease_id, "result refused: the lease had expired or was replaced");
+  }
+}
+
+void Dispatcher::on_failed(const std::string& identity, const protocol::Frames& f, int64_t now) {
+  const std::string& lease_id = f[3];
+  const std::string& kind = f[4];
+  const std::string& reason = f[5];
+  auto outcome = jobs_.record_failure(lease_id, kind, reason, config_.max_attempts(), config_.retry_backoff_ms(), now);
+  if (!outcome) {
+    spdlog::error("dispatcher: cannot record failure of lease {}: {}", lease_id, outcome.error().describe());
+  } else if (!*outcome) {
+    refuse(identity, lease_id, "failure report refused: the lease had expired or was replaced");
+  } else {
+    spdlog::warn("dispatcher: {} failed ({}): {} -> {}", (*outcome)->document_id, kind, reason,
+                 state_name((*outcome)->new_state));
+    handle_failure_outcome(**outcome, reason);
+  }
+}
+
+void Dispatcher::handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason) {
+  if (outcome.new_state != DocState::kQuarantined) return;
+  std::string sha = outcome.record.contains("original") ? outcome.record["original"].value("sha256", "") : "";
+  std::string name = outcome.record.contains("source") ? outcome.record["source"].value("file", "") : "";
+  auto bytes = blobs_.get(sha);
+  if (!bytes) {
+    spdlog::error("dispatcher: cannot quarantine {}: {}", outcome.document_id, bytes.error().describe());
+    return;
+  }
+  auto path = write_quarantine(home_, outcome.tenant, outcome.document_id, name, *bytes, reason);
+  if (!path) spdlog::error("dispatcher: cannot quarantine {}: {}", outcome.document_id, path.error().describe());
+}
+
+void Dispatcher::serve_blob(const std::string& identity, const protocol::Frames& f) {
+  using namespace protocol;
+  if (f.size() < 5) return;
+  const std::string& request_id = f[3];
+  if (f[2] == kGet) {
+    auto bytes = blobs_.get(f[4]);
+    if (bytes) {
+      send_frames(workers_, {identity, kWorkerVersion, kBlob, request_id, f[4], *bytes});
+    } else {
+      send_frames(workers_, {identity, kWorkerVersion, kError, request_id, bytes.error().message});
+    }
+    return;
+  }
+  auto sha = blobs_.put(f[4]);
+  if (sha) {
+    send_frames(workers_, {identity, kWorkerVersion, kStored, request_id, *sha});
+  } else {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id, sha.error().message});
+  }
+}
+
+void Dispatcher::assign_jobs(int64_t now) {
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    Peer& peer = it->second;
+    if (now - peer.last_seen_ms > kPeerTimeoutMs && !peer.waiting) {
+      it = peers_.erase(it);
+      continue;
+    }
+    if (!peer.waiting || now - peer.last_seen_ms > kPeerTimeoutMs) {
+      ++it;
+      continue;
+    }
+    auto job = jobs_.claim(peer.stage, peer.name, now, config_.lease_ms());
+    if (!job) {
+      spdlog::error("dispatcher: cannot claim a {} job: {}", peer.stage, job.error().describe());
+      return;
+    }
+    if (!*job) {
+      ++it;
+      continue;
+    }
+    const Job& j = **job;
+    nlohmann::json payload = {{"document_id", j.document_id}, {"tenant", j.tenant},
+                              {"stage", j.stage},             {"attempt", j.attempt},
+                              {"record", j.record},           {"settings", config_.stage_settings(j.stage, j.tenant)},
+                              {"lease_ms", config_.lease_ms()}, {"heartbeat_ms", config_.heartbeat_ms()}};
+    if (protocol::send_frames(workers_, {it->first, protocol::kWorkerVersion, protocol::kJob, j.lease_id,
+                                         payload.dump()})) {
+      peer.waiting = false;
+      spdlog::info("dispatcher: {} -> {} ({} attempt {})", j.document_id, peer.name, j.stage, j.attempt);
+      ++it;
+    } else {
+      spdlog::warn("dispatcher: worker '{}' unreachable; releasing {}", peer.name, j.document_id);
+      auto released = jobs_.release_lease(j.lease_id, "worker unreachable", config_.max_attempts() + 1, now);
+      if (!released) spdlog::error("dispatcher: cannot release lease: {}", released.error().describe());
+      it = peers_.erase(it);
+    }
+  }
+}
+
+void Dispatcher::refuse(const std::string& identity, const std::string& lease_id, const std::string& why) {
+  spdlog::warn("dispatcher: lease {}: {}", lease_id, why);
+  protocol::send_frames(workers_, {identity, protocol::kWorkerVersion, protocol::kRefused, lease_id, why});
+}
+
+}  // namespace zpe

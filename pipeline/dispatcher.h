@@ -1,0 +1,64 @@
+// Dispatcher: the durable heart of the pipeline. Binds a ZeroMQ ROUTER for stage workers
+// and the case-file feed, hands one job at a time to each idle worker of the right stage
+// under a lease, extends leases on heartbeats, applies results through the job store
+// (fenced by lease id), expires lost leases, quarantines bad input, and serves blob reads
+// and writes so workers on other hosts need no shared disk. Protocol: docs/PROTOCOL.md.
+//
+// All state is in the job store: a restarted dispatcher picks up where the old one
+// stopped, and workers' results for still-valid leases are accepted. Single-threaded:
+// run() owns both sockets.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "connectors/casefile_feed.h"
+#include "pipeline/blob_store.h"
+#include "pipeline/config.h"
+#include "pipeline/home.h"
+#include "pipeline/job_store.h"
+#include "pipeline/protocol.h"
+
+namespace zpe {
+
+class Dispatcher {
+ public:
+  Dispatcher(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
+             zmq::context_t& context);
+  Status bind();
+  // Serves until `stop` is set.
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  struct Peer {
+    std::string stage;
+    std::string name;
+    int64_t last_seen_ms = 0;
+    bool waiting = false;  // sent READY and has no job
+  };
+
+  void handle_worker(const protocol::Frames& frames, int64_t now);
+  void on_done(const std::string& identity, const protocol::Frames& f, int64_t now);
+  void on_failed(const std::string& identity, const protocol::Frames& f, int64_t now);
+  void serve_blob(const std::string& identity, const protocol::Frames& f);
+  void assign_jobs(int64_t now);
+  void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
+  void refuse(const std::string& identity, const std::string& lease_id, const std::string& why);
+
+  const Config& config_;
+  Home home_;
+  JobStore& jobs_;
+  BlobStore& blobs_;
+  zmq::socket_t workers_;
+  CasefileFeed feed_;
+  std::vector<std::string> stages_;
+  std::map<std::string, Peer> peers_;
+  int64_t last_expiry_check_ms_ = 0;
+};
+
+}  // namespace zpe

@@ -1,0 +1,85 @@
+#include "pipeline/durable_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/rand.h>
+
+namespace zpe {
+
+namespace {
+std::string errno_text() { return std::strerror(errno); }
+}  // namespace
+
+Status fsync_directory(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return fail(ErrorKind::kIOError, "cannot open folder " + dir.string() + ": " + errno_text());
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail(ErrorKind::kIOError, "fsync of folder " + dir.string() + " failed: " + errno_text());
+  return {};
+}
+
+Status write_file_durably(const std::filesystem::path& path, std::string_view bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return fail(ErrorKind::kIOError, "cannot create folder " + path.parent_path().string() + ": " + ec.message());
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-" + random_hex(6);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorKind::kIOError, "cannot create " + tmp.string() + ": " + errno_text());
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string why = errno_text();
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fail(ErrorKind::kIOError, "cannot write " + tmp.string() + ": " + why);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    std::string why = errno_text();
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return fail(ErrorKind::kIOError, "fsync of " + tmp.string() + " failed: " + why);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = errno_text();
+    ::unlink(tmp.c_str());
+    return fail(ErrorKind::kIOError, "cannot rename " + tmp.string() + " to " + path.string() + ": " + why);
+  }
+  return fsync_directory(path.parent_path());
+}
+
+Result<std::string> read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorKind::kNotFound, "cannot read " + path.string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return fail(ErrorKind::kIOError, "error while reading " + path.string());
+  return out.str();
+}
+
+std::string random_hex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char c : raw) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace zpe

@@ -1,0 +1,24 @@
+// Durable file writes: the one place ZPE writes files that must survive a crash.
+//
+// write_file_durably writes to a temporary name in the same folder, fsyncs the file,
+// renames it into place and fsyncs the folder, so a reader sees either the old state or
+// the whole new file, never a torn one. Used by the blob store, quarantine, the case-file
+// sink and (later) the archive. Thread-safe as long as two callers do not write the same
+// path at once.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "pipeline/status.h"
+
+namespace zpe {
+
+Status write_file_durably(const std::filesystem::path& path, std::string_view bytes);
+Result<std::string> read_whole_file(const std::filesystem::path& path);
+Status fsync_directory(const std::filesystem::path& dir);
+// A random lower-case hex string of 2*bytes characters (OpenSSL's RNG).
+std::string random_hex(size_t bytes);
+
+}  // namespace zpe

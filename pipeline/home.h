@@ -1,0 +1,37 @@
+// Home: the one folder that holds all of a ZPE installation's state (--home or $ZPE_HOME,
+// default ./zpe-home). Knows the layout; create() makes the folders that must exist.
+//
+//   inbox/<tenant>/     watch folders (scanners drop files here)
+//   var/jobs.sqlite     the job store
+//   var/blobs/          the blob store
+//   quarantine/<tenant>/  refused input with a <name>.reason.txt beside it
+//   casefiles/          what the reference case-file sink writes
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "pipeline/status.h"
+
+namespace zpe {
+
+struct Home {
+  std::filesystem::path root;
+
+  std::filesystem::path inbox(const std::string& tenant) const { return root / "inbox" / tenant; }
+  std::filesystem::path var() const { return root / "var"; }
+  std::filesystem::path job_store() const { return root / "var" / "jobs.sqlite"; }
+  std::filesystem::path blobs() const { return root / "var" / "blobs"; }
+  std::filesystem::path quarantine(const std::string& tenant) const {
+    return root / "quarantine" / tenant;
+  }
+  std::filesystem::path casefiles() const { return root / "casefiles"; }
+
+  Status create(const std::vector<std::string>& tenants) const;
+};
+
+// --home if given, else $ZPE_HOME, else ./zpe-home; made absolute.
+Home resolve_home(const std::string& home_option);
+
+}  // namespace zpe

@@ -1,0 +1,68 @@
+// Intake: the entry point of every document. Watches inbox/<tenant>/ (and serves
+// `zpe submit`): takes a file once it is complete, hashes it, stores the original bytes
+// in the blob store, records the document in the job store (QUEUED for the first stage)
+// and removes it from the inbox. Unsupported or unreadable input is quarantined with a
+// reason. The original is stored durably before the inbox file is removed, so a crash
+// at any point loses nothing; a file ingested but not yet removed is recognised by name
+// and hash on the next pass and not ingested twice.
+//
+// A file is complete when it is not named .* / *.part / *.tmp (write under such a name,
+// then rename) and its size and modification time have not changed for intake.stable_ms.
+// An optional manifest <file>.json beside it (write it first) is read with the file:
+// batch_id, scan_centre, operator, scanner, scan_time, hints {doc_type, case_number}.
+// One Intake per thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "pipeline/blob_store.h"
+#include "pipeline/config.h"
+#include "pipeline/home.h"
+#include "pipeline/job_store.h"
+
+namespace zpe {
+
+struct IngestResult {
+  std::string document_id;
+  bool quarantined = false;
+  bool duplicate = false;  // this file (same tenant, name, hash) was ingested before
+  std::string reason;      // why it was quarantined
+};
+
+// The media type of a supported file, or an error saying what the bytes are not.
+Result<std::string> sniff_media_type(std::string_view bytes);
+
+class Intake {
+ public:
+  Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs);
+
+  // Takes one file for `tenant`. With remove_source the file (and its manifest) leave
+  // the inbox once the document is durably recorded.
+  Result<IngestResult> ingest(const std::filesystem::path& file, const std::string& tenant,
+                              bool remove_source, const std::string& actor);
+  // One pass over every tenant's inbox; returns how many files were taken.
+  int scan_once(int64_t now_ms);
+  // Files in the inboxes that will be taken (complete or still being written).
+  static int count_waiting(const Home& home, const std::vector<std::string>& tenants);
+
+ private:
+  struct Seen {
+    uintmax_t size = 0;
+    std::filesystem::file_time_type mtime;
+    int64_t unchanged_since_ms = 0;
+  };
+
+  const Config& config_;
+  Home home_;
+  JobStore& jobs_;
+  BlobStore& blobs_;
+  std::map<std::filesystem::path, Seen> seen_;
+};
+
+// True for names intake never takes: hidden, partial or temporary files, manifests.
+bool is_ignored_inbox_name(const std::string& name);
+
+}  // namespace zpe

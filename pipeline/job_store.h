@@ -1,0 +1,184 @@
+// JobStore: the durable state of every document — one row per document with its state,
+// current stage, attempts and lease; the per-stage run history; the hash-chained audit
+// trail; and the outbox of case-file events. SQLite in WAL mode with synchronous=FULL.
+//
+// Every state change is one transaction and writes its audit record in the same
+// transaction. A document is in exactly one state (docs/ARCHITECTURE.md):
+//   QUEUED (waiting for `stage`) -> RUNNING (leased to a worker) -> QUEUED (next stage) ...
+//   -> FILED (routed, event in the outbox) | CLEARING (a person decides) | QUARANTINED.
+// Results are fenced by lease id: a result for a lease that was expired or replaced is
+// refused. Several processes may open the same store (dispatcher, intake, status); one
+// JobStore object is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/status.h"
+
+struct sqlite3;
+
+namespace zpe {
+
+enum class DocState { kQueued, kRunning, kFiled, kClearing, kQuarantined };
+const char* state_name(DocState state);
+std::optional<DocState> parse_state(const std::string& name);
+
+struct NewDocument {
+  std::string id;
+  std::string tenant;
+  std::string source_file;
+  std::string sha256_original;
+  nlohmann::json record;
+  std::string first_stage;
+};
+
+struct Job {
+  std::string document_id;
+  std::string tenant;
+  std::string stage;
+  std::string lease_id;
+  int attempt = 0;
+  nlohmann::json record;
+};
+
+struct DocumentRow {
+  std::string id;
+  std::string tenant;
+  std::string state;
+  std::string stage;
+  int attempts = 0;
+  std::string reason;
+  std::string source_file;
+  std::string sha256_original;
+  nlohmann::json record;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string document_id;
+  int64_t at_ms = 0;
+  std::string actor;
+  std::string action;
+  std::string detail;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct StageRun {
+  std::string stage;
+  int attempt = 0;
+  std::string worker;
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+  std::string outcome;
+  std::string reason;
+};
+
+struct StatusSummary {
+  std::map<std::string, int64_t> documents_per_state;
+  std::map<std::string, std::pair<int64_t, int64_t>> backlog_per_stage;  // queued, running
+  std::vector<AuditEntry> recent_failures;
+  int64_t unacked_events = 0;
+  std::map<std::string, std::pair<int64_t, double>> stage_time;  // runs, mean ms (succeeded)
+};
+
+struct PendingEvent {
+  int64_t seq = 0;
+  std::string event_id;
+  std::string document_id;
+  std::string payload;
+};
+
+// What happened to a document after a failure or a lost lease.
+struct FailureOutcome {
+  std::string document_id;
+  std::string tenant;
+  DocState new_state = DocState::kQueued;
+  nlohmann::json record;
+};
+
+// Builds the case-file event for a document that is being filed (see connectors/).
+using EventBuilder = std::function<nlohmann::json(const nlohmann::json& record,
+                                                  const std::string& event_id)>;
+
+struct Completion {
+  std::string lease_id;
+  std::string worker;
+  nlohmann::json patch;
+  std::string stage_version;
+  std::optional<std::string> clearing_reason;
+  int64_t now_ms = 0;
+};
+
+class JobStore {
+ public:
+  static Result<std::unique_ptr<JobStore>> open(const std::filesystem::path& path);
+  ~JobStore();
+  JobStore(const JobStore&) = delete;
+  JobStore& operator=(const JobStore&) = delete;
+
+  Status add_document(const NewDocument& doc, int64_t now_ms, const std::string& actor);
+  Status add_quarantined(const NewDocument& doc, const std::string& reason, int64_t now_ms,
+                         const std::string& actor);
+  // The id of a document of this tenant already ingested from a file of this name and hash.
+  Result<std::optional<std::string>> find_ingested(const std::string& tenant,
+                                                   const std::string& source_file,
+                                                   const std::string& sha256);
+
+  // Leases the oldest due document waiting for `stage`, or nothing.
+  Result<std::optional<Job>> claim(const std::string& stage, const std::string& worker,
+                                   int64_t now_ms, int64_t lease_ms);
+  // False when the lease is no longer valid (expired, completed or replaced).
+  Result<bool> extend_lease(const std::string& lease_id, int64_t now_ms, int64_t lease_ms);
+  // Applies a stage result; false when the lease is not valid (the result is refused).
+  // The next stage is the one after the current in `stages`; after the last, a document
+  // whose record has route.target == "casefile" is FILED with an event, else CLEARING.
+  Result<bool> complete(const Completion& completion, const std::vector<std::string>& stages,
+                        const EventBuilder& build_event);
+  // A failure reported by a worker. kind is "retryable", "final" or "bad_input".
+  // Nothing (std::nullopt) when the lease is not valid.
+  Result<std::optional<FailureOutcome>> record_failure(const std::string& lease_id, const std::string& kind,
+                                             const std::string& reason, int max_attempts,
+                                             int64_t backoff_ms, int64_t now_ms);
+  // Puts jobs whose lease ran out back in the queue (or to CLEARING after max_attempts).
+  Result<std::vector<FailureOutcome>> expire_leases(int64_t now_ms, int max_attempts);
+  // Releases a lease at once (its worker is known to be gone), counting the attempt.
+  Result<std::optional<FailureOutcome>> release_lease(const std::string& lease_id,
+                                                      const std::string& why, int max_attempts,
+                                                      int64_t now_ms);
+
+  Result<DocumentRow> get(const std::string& document_id);
+  Result<std::vector<DocumentRow>> list(const std::optional<std::string>& state, int limit);
+  Result<std::vector<AuditEntry>> audit_trail(const std::string& document_id);
+  Result<std::vector<StageRun>> stage_runs(const std::string& document_id);
+  Result<StatusSummary> summary(int recent_failures);
+  // Documents still QUEUED or RUNNING plus events not yet acknowledged.
+  Result<int64_t> in_flight();
+
+  Result<std::vector<PendingEvent>> events_due(int64_t now_ms, int64_t redeliver_ms, int limit);
+  Status mark_event_sent(int64_t seq, int64_t now_ms);
+  // True when this acknowledgement was the first for the event.
+  Result<bool> ack_event(const std::string& event_id, int64_t now_ms);
+  Status append_audit(const std::string& document_id, const std::string& actor,
+                      const std::string& action, const std::string& detail, int64_t now_ms);
+
+ private:
+  explicit JobStore(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+int64_t now_ms();
+std::string new_document_id();
+
+}  // namespace zpe

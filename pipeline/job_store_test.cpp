@@ -1,0 +1,149 @@
+#include "pipeline/job_store.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "pipeline/durable_file.h"
+
+namespace zpe {
+namespace {
+
+const std::vector<std::string> kStages = {"prepare", "ocr", "route"};
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("zpe-jobs-" + random_hex(4));
+    std::filesystem::create_directories(dir_);
+    auto store = JobStore::open(dir_ / "jobs.sqlite");
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string add(const std::string& name = "letter.tif") {
+    NewDocument doc{new_document_id(), "default", name, std::string(64, 'a'),
+                    {{"source", {{"file", name}}}, {"original", {{"sha256", std::string(64, 'a')}}}}, "prepare"};
+    doc.record["document_id"] = doc.id;
+    EXPECT_TRUE(store_->add_document(doc, 1000, "test"));
+    return doc.id;
+  }
+
+  static nlohmann::json no_event(const nlohmann::json&, const std::string& id) { return {{"event_id", id}}; }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<JobStore> store_;
+};
+
+TEST_F(JobStoreTest, ClaimLeasesTheOldestQueuedDocumentOfThatStage) {
+  std::string first = add("a.tif");
+  add("b.tif");
+  auto job = store_->claim("prepare", "w1", 2000, 10000);
+  ASSERT_TRUE(job && *job);
+  EXPECT_EQ((*job)->document_id, first);
+  EXPECT_EQ((*job)->attempt, 1);
+  auto none = store_->claim("ocr", "w2", 2000, 10000);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+}
+
+TEST_F(JobStoreTest, CompletionMovesToNextStageAndLastStageFilesWithEvent) {
+  std::string id = add();
+  int64_t t = 2000;
+  for (const auto& stage : kStages) {
+    auto job = store_->claim(stage, "w", t, 10000);
+    ASSERT_TRUE(job && *job) << stage;
+    nlohmann::json patch = {{stage, {{"ok", true}}}};
+    if (stage == "route") patch["route"] = {{"target", "casefile"}, {"case_number", "8123456-423"}};
+    auto ok = store_->complete({(*job)->lease_id, "w", patch, stage + "/1", std::nullopt, t + 1}, kStages, no_event);
+    ASSERT_TRUE(ok && *ok);
+    t += 10;
+  }
+  auto row = store_->get(id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->state, "FILED");
+  EXPECT_TRUE(row->record["ocr"]["ok"].get<bool>());
+  EXPECT_EQ(row->record["stage_versions"]["route"], "route/1");
+  auto events = store_->events_due(t, 30000, 10);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 1u);
+  auto inflight = store_->in_flight();
+  EXPECT_EQ(*inflight, 1);  // the unacknowledged event
+  EXPECT_TRUE(*store_->ack_event((*events)[0].event_id, t));
+  EXPECT_FALSE(*store_->ack_event((*events)[0].event_id, t));  // a duplicate ack changes nothing
+  EXPECT_EQ(*store_->in_flight(), 0);
+}
+
+TEST_F(JobStoreTest, ResultOnExpiredLeaseIsRefused) {
+  add();
+  auto job = store_->claim("prepare", "w", 1000, 500);
+  ASSERT_TRUE(job && *job);
+  auto expired = store_->expire_leases(2000, 3);
+  ASSERT_TRUE(expired);
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ((*expired)[0].new_state, DocState::kQueued);
+  auto late = store_->complete({(*job)->lease_id, "w", {}, "v", std::nullopt, 2001}, kStages, no_event);
+  ASSERT_TRUE(late);
+  EXPECT_FALSE(*late);
+  auto again = store_->claim("prepare", "w2", 2002, 500);
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ((*again)->attempt, 2);
+}
+
+TEST_F(JobStoreTest, ExpiredButNotYetSweptLeaseIsRefusedToo) {
+  add();
+  auto job = store_->claim("prepare", "w", 1000, 500);
+  auto late = store_->complete({(*job)->lease_id, "w", {}, "v", std::nullopt, 1501}, kStages, no_event);
+  ASSERT_TRUE(late);
+  EXPECT_FALSE(*late);
+}
+
+TEST_F(JobStoreTest, RetryableFailuresGoToClearingAfterMaxAttempts) {
+  std::string id = add();
+  int64_t t = 1000;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto job = store_->claim("prepare", "w", t, 1000);
+    ASSERT_TRUE(job && *job) << "attempt " << attempt;
+    auto out = store_->record_failure((*job)->lease_id, "retryable", "dispatcher busy", 3, 0, t);
+    ASSERT_TRUE(out && *out);
+    EXPECT_EQ((*out)->new_state, attempt < 3 ? DocState::kQueued : DocState::kClearing);
+    t += 10;
+  }
+  auto row = store_->get(id);
+  EXPECT_EQ(row->state, "CLEARING");
+  EXPECT_NE(row->reason.find("after 3 attempts"), std::string::npos) << row->reason;
+}
+
+TEST_F(JobStoreTest, BadInputQuarantinesAtOnce) {
+  std::string id = add();
+  auto job = store_->claim("prepare", "w", 1000, 1000);
+  auto out = store_->record_failure((*job)->lease_id, "bad_input", "truncated TIFF", 3, 0, 1001);
+  ASSERT_TRUE(out && *out);
+  EXPECT_EQ((*out)->new_state, DocState::kQuarantined);
+  EXPECT_EQ(store_->get(id)->reason, "truncated TIFF");
+}
+
+TEST_F(JobStoreTest, ClearingReasonFromStageStopsThePipeline) {
+  std::string id = add();
+  auto job = store_->claim("prepare", "w", 1000, 1000);
+  auto ok = store_->complete({(*job)->lease_id, "w", {}, "v", std::string("no case number"), 1001}, kStages, no_event);
+  ASSERT_TRUE(ok && *ok);
+  auto row = store_->get(id);
+  EXPECT_EQ(row->state, "CLEARING");
+  EXPECT_EQ(row->reason, "no case number");
+}
+
+TEST_F(JobStoreTest, AuditRecordsAreHashChained) {
+  std::string id = add();
+  auto job = store_->claim("prepare", "w", 1000, 1000);
+  store_->complete({(*job)->lease_id, "w", {}, "v", std::nullopt, 1001}, kStages, no_event);
+  auto trail = store_->audit_trail(id);
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->size(), 2u);
+  EXPECT_EQ((*trail)[0].action, "ingested");
+  EXPECT_EQ((*trail)[1].prev_hash, (*trail)[0].hash);
+}
+
+}  // namespace
+}  // namespace zpe

@@ -1,0 +1,99 @@
+#include "pipeline/sqlite_db.h"
+
+namespace zpe {
+
+Statement::Statement(sqlite3* db, const char* sql) : db_(db), sql_(sql) {
+  last_rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  if (last_rc_ != SQLITE_OK) stmt_ = nullptr;
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::bind(int index, const std::string& value) {
+  if (stmt_) sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, int64_t value) {
+  if (stmt_) sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  if (stmt_) sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+bool Statement::step() {
+  if (!stmt_) return false;
+  last_rc_ = sqlite3_step(stmt_);
+  return last_rc_ == SQLITE_ROW;
+}
+
+Status Statement::run() {
+  while (step()) {
+  }
+  return status();
+}
+
+std::string Statement::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Status Statement::status() const {
+  if (!stmt_) {
+    return fail(ErrorKind::kInternal, std::string("SQL error preparing '") + sql_ + "': " + sqlite3_errmsg(db_));
+  }
+  if (last_rc_ == SQLITE_OK || last_rc_ == SQLITE_ROW || last_rc_ == SQLITE_DONE) return {};
+  ErrorKind kind = (last_rc_ == SQLITE_BUSY || last_rc_ == SQLITE_LOCKED || last_rc_ == SQLITE_IOERR ||
+                    last_rc_ == SQLITE_FULL)
+                       ? ErrorKind::kIOError
+                       : ErrorKind::kInternal;
+  return fail(kind, std::string("job store: ") + sqlite3_errmsg(db_));
+}
+
+Status exec_sql(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return fail(ErrorKind::kIOError, std::string("job store: ") + msg);
+  }
+  return {};
+}
+
+Transaction::Transaction(sqlite3* db) : db_(db) {
+  begin_ = exec_sql(db, "BEGIN IMMEDIATE");
+  open_ = begin_.has_value();
+}
+
+Transaction::~Transaction() {
+  if (open_) exec_sql(db_, "ROLLBACK");
+}
+
+Status Transaction::commit() {
+  if (!open_) return begin_;
+  open_ = false;
+  auto rc = exec_sql(db_, "COMMIT");
+  if (!rc) exec_sql(db_, "ROLLBACK");
+  return rc;
+}
+
+}  // namespace zpe

@@ -1,0 +1,150 @@
+#include "pipeline/worker.h"
+
+#include <chrono>
+#include <future>
+#include <new>
+
+#include <spdlog/spdlog.h>
+
+#include "pipeline/durable_file.h"
+#include "pipeline/job_store.h"
+#include "pipeline/protocol.h"
+
+namespace zpe {
+
+namespace {
+constexpr long kReadyIntervalMs = 2000;
+}
+
+RemoteBlobAccess::RemoteBlobAccess(zmq::context_t& context, const std::string& endpoint, long timeout_ms)
+    : socket_(context, zmq::socket_type::dealer), timeout_ms_(timeout_ms) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.connect(endpoint);
+}
+
+Result<std::vector<std::string>> RemoteBlobAccess::request(const std::vector<std::string>& frames,
+                                                           const std::string& request_id) {
+  if (!protocol::send_frames(socket_, frames)) {
+    return fail(ErrorKind::kUnavailable, "cannot send a blob request to the dispatcher");
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  while (true) {
+    long left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    auto reply = protocol::recv_frames(socket_, left);
+    if (!reply) break;
+    // Late replies to earlier, timed-out requests carry other ids: skip them.
+    if (reply->size() >= 3 && (*reply)[2] == request_id) return *reply;
+  }
+  return fail(ErrorKind::kUnavailable, "the dispatcher did not answer a blob request within " +
+                                           std::to_string(timeout_ms_) + " ms");
+}
+
+Result<std::string> RemoteBlobAccess::read(const std::string& sha256) {
+  std::string id = random_hex(8);
+  auto reply = request({protocol::kWorkerVersion, protocol::kGet, id, sha256}, id);
+  if (!reply) return fail(reply.error());
+  const auto& r = *reply;
+  if (r[1] == protocol::kBlob && r.size() >= 5) return r[4];
+  return fail(ErrorKind::kNotFound, r.size() >= 4 ? r[3] : "blob " + sha256 + " not found");
+}
+
+Result<std::string> RemoteBlobAccess::write(std::string_view bytes) {
+  std::string id = random_hex(8);
+  auto reply = request({protocol::kWorkerVersion, protocol::kPut, id, std::string(bytes)}, id);
+  if (!reply) return fail(reply.error());
+  const auto& r = *reply;
+  if (r[1] == protocol::kStored && r.size() >= 4) return r[3];
+  return fail(ErrorKind::kIOError, r.size() >= 4 ? r[3] : "the dispatcher could not store a blob");
+}
+
+WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage)
+    : context_(context),
+      options_(std::move(options)),
+      stage_(stage),
+      control_(context, zmq::socket_type::dealer),
+      blobs_(context, options_.endpoint, options_.blob_timeout_ms) {
+  control_.set(zmq::sockopt::linger, 2000);
+  control_.connect(options_.endpoint);
+}
+
+void WorkerLoop::send(const std::vector<std::string>& frames) {
+  if (!protocol::send_frames(control_, frames)) spdlog::warn("worker: could not send {}", frames[1]);
+}
+
+int WorkerLoop::run(const std::atomic<bool>& stop) {
+  spdlog::info("worker {}: stage {} ({}), dispatcher {}", options_.worker_name, stage_.name(), stage_.version(),
+               options_.endpoint);
+  const std::string stage(stage_.name());
+  int64_t last_ready = 0;
+  while (!stop.load()) {
+    int64_t now = now_ms();
+    if (now - last_ready >= kReadyIntervalMs) {
+      send({protocol::kWorkerVersion, protocol::kReady, stage, options_.worker_name});
+      last_ready = now;
+    }
+    auto msg = protocol::recv_frames(control_, 200);
+    if (!msg || msg->size() < 2) continue;
+    const auto& m = *msg;
+    if (m[1] == protocol::kJob && m.size() >= 4) {
+      run_job(m[2], m[3], stop);
+      last_ready = 0;  // ask for the next job at once
+    } else if (m[1] == protocol::kRefused && m.size() >= 4) {
+      spdlog::warn("worker {}: dispatcher refused lease {}: {}", options_.worker_name, m[2], m[3]);
+    }
+  }
+  spdlog::info("worker {}: stopped", options_.worker_name);
+  return 0;
+}
+
+void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_json, const std::atomic<bool>&) {
+  auto job = nlohmann::json::parse(job_json, nullptr, false);
+  if (!job.is_object()) {
+    send({protocol::kWorkerVersion, protocol::kFailed, lease_id, "final", "job message is not JSON"});
+    return;
+  }
+  const std::string document_id = job.value("document_id", "");
+  const long heartbeat_ms = job.value("heartbeat_ms", 1000L);
+  const nlohmann::json record = job.value("record", nlohmann::json::object());
+  const nlohmann::json settings = job.value("settings", nlohmann::json::object());
+  spdlog::info("worker {}: {} {} (attempt {})", options_.worker_name, stage_.name(), document_id,
+               job.value("attempt", 0));
+  int64_t started = now_ms();
+
+  auto future = std::async(std::launch::async, [&]() -> StageOutcome {
+    try {
+      return stage_.run(StageContext{record, settings, blobs_});
+    } catch (const std::bad_alloc&) {
+      return stage_failure(FailureKind::kRetryable, "out of memory while running stage " + std::string(stage_.name()));
+    } catch (const std::exception& e) {
+      return stage_failure(FailureKind::kFinal, "internal error in stage " + std::string(stage_.name()) + ": " + e.what());
+    }
+  });
+  bool lease_lost = false;
+  while (future.wait_for(std::chrono::milliseconds(heartbeat_ms)) != std::future_status::ready) {
+    send({protocol::kWorkerVersion, protocol::kHeartbeat, lease_id});
+    while (auto msg = protocol::recv_frames(control_, 0)) {
+      if (msg->size() >= 3 && (*msg)[1] == protocol::kRefused && (*msg)[2] == lease_id) lease_lost = true;
+    }
+  }
+  StageOutcome outcome = future.get();
+  int64_t elapsed = now_ms() - started;
+  if (lease_lost) {
+    spdlog::warn("worker {}: lease {} of {} was lost while working; the result is dropped",
+                 options_.worker_name, lease_id, document_id);
+    return;
+  }
+  if (outcome) {
+    nlohmann::json result = {{"patch", outcome->patch}, {"version", stage_.version()}, {"elapsed_ms", elapsed}};
+    if (outcome->clearing_reason) result["clearing_reason"] = *outcome->clearing_reason;
+    send({protocol::kWorkerVersion, protocol::kDone, lease_id, result.dump()});
+    spdlog::info("worker {}: {} {} done in {} ms", options_.worker_name, stage_.name(), document_id, elapsed);
+  } else {
+    send({protocol::kWorkerVersion, protocol::kFailed, lease_id, failure_kind_name(outcome.error().kind),
+          outcome.error().reason});
+    spdlog::warn("worker {}: {} {} failed ({}): {}", options_.worker_name, stage_.name(), document_id,
+                 failure_kind_name(outcome.error().kind), outcome.error().reason);
+  }
+}
+
+}  // namespace zpe

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs every package ZPE needs on a fresh Debian 12 machine. Idempotent: when all
+# packages are present it only checks (about a second) and installs nothing.
+# This is the one place the project's dependencies are listed; each has its reason.
+set -euo pipefail
+
+packages=(
+  # --- toolchain ---
+  build-essential         # g++ 12 (C++20)
+  cmake                   # the build
+  pkg-config              # finds Tesseract, Leptonica, ZeroMQ, PoDoFo, poppler
+  libgtest-dev libgmock-dev  # GoogleTest via ctest
+  # --- imaging and OCR ---
+  libopencv-dev           # image geometry and quality measures (deskew, sharpness, borders)
+  libtesseract-dev        # OCR engine, used in-process through its C++ API
+  tesseract-ocr-deu       # German model (default OCR language)
+  tesseract-ocr-eng       # English model (German+English tenants)
+  tesseract-ocr-osd       # orientation and script detection model
+  libleptonica-dev        # decoding TIFF (CCITT G3/G4, LZW, JPEG), PNG, JPEG into page images
+  libtiff-dev             # TIFF directory access (page counts, tags) beyond Leptonica
+  libpoppler-cpp-dev      # rasterising PDF pages that arrive as input
+  # --- documents and signatures ---
+  libpodofo-dev           # writing PDFs (page images, text layer, incremental signatures)
+  libssl-dev              # SHA-256 hashing; later CMS signatures and timestamps
+  # --- messaging and state ---
+  libzmq3-dev cppzmq-dev  # dispatcher/worker protocol and the case-file feed
+  libsqlite3-dev          # the embedded job store
+  # --- well-kept helpers instead of hand-written ones ---
+  nlohmann-json3-dev      # JSON records, events and manifests
+  libcli11-dev            # subcommands and --help
+  libtomlplusplus-dev     # the config file (config/zpe.toml)
+  libspdlog-dev           # logging
+  libexpected-dev         # tl::expected for Result<T>
+  # --- samples and test tooling ---
+  python3 python3-pil     # samples/generate_letters.py renders synthetic letters
+  fonts-dejavu-core fonts-liberation  # fonts for the synthetic letters
+  qpdf poppler-utils      # tests check output PDFs (qpdf --check, pdftotext, pdfinfo)
+  sqlite3                 # bench/ reads per-stage timings from the job store
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${#missing[@]} package(s): ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

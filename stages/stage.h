@@ -1,0 +1,93 @@
+// The stage contract: one step of the document pipeline (prepare, ocr, classify, route, ...).
+//
+// A stage takes a document's current record (JSON, see docs/ARCHITECTURE.md "The document
+// record") and reads and writes blobs through BlobAccess. It returns either a StageResult
+// (a patch of top-level record fields, optionally a reason to send the document to the
+// clearing station) or a StageFailure (retryable, final, or bad input to quarantine).
+// A stage knows nothing of sockets, SQLite, retries or threads: the worker loop does.
+//
+// Stages must be idempotent: running a stage twice on the same record gives the same patch
+// (blobs are content-addressed, so rewriting one is harmless). One Stage object is created
+// per worker process and reused for every job (models are loaded once); run() is called
+// from one thread at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "pipeline/status.h"
+
+namespace zpe {
+
+// Reads and writes content-addressed blobs (by lower-case hex SHA-256). In a worker this
+// goes through the dispatcher, so a worker on another host needs no shared disk.
+class BlobAccess {
+ public:
+  virtual ~BlobAccess() = default;
+  virtual Result<std::string> read(const std::string& sha256) = 0;
+  // Stores bytes and returns their SHA-256. Storing the same bytes twice is a no-op.
+  virtual Result<std::string> write(std::string_view bytes) = 0;
+};
+
+enum class FailureKind {
+  kRetryable,  // a passing fault (peer unavailable, out of memory): try again, maybe elsewhere
+  kFinal,      // retrying will not help; a person must look (goes to CLEARING)
+  kBadInput,   // the original itself is unusable (corrupt, unsupported): goes to quarantine
+};
+
+const char* failure_kind_name(FailureKind kind);
+
+struct StageFailure {
+  FailureKind kind = FailureKind::kFinal;
+  std::string reason;  // for an operator: names the file, the page and what to do
+};
+
+struct StageResult {
+  // Top-level record fields to set (each key replaces the record's key of that name).
+  nlohmann::json patch = nlohmann::json::object();
+  // When set, the document goes to the clearing station with this reason after the patch
+  // is applied, instead of moving on to the next stage.
+  std::optional<std::string> clearing_reason;
+};
+
+using StageOutcome = tl::expected<StageResult, StageFailure>;
+
+struct StageContext {
+  const nlohmann::json& record;    // the document record as the dispatcher holds it
+  const nlohmann::json& settings;  // this stage's settings merged with the tenant's (config)
+  BlobAccess& blobs;
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view name() const = 0;
+  // A version string recorded with every result, e.g. "ocr/1 tesseract-5.3.0 deu".
+  virtual std::string version() const = 0;
+  virtual StageOutcome run(const StageContext& context) = 0;
+};
+
+inline tl::unexpected<StageFailure> stage_failure(FailureKind kind, std::string reason) {
+  return tl::unexpected<StageFailure>(StageFailure{kind, std::move(reason)});
+}
+
+inline const char* failure_kind_name(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kRetryable: return "retryable";
+    case FailureKind::kFinal: return "final";
+    case FailureKind::kBadInput: return "bad_input";
+  }
+  return "final";
+}
+
+// Creates the stage of that name with its settings (the config's [stages.<name>] table as
+// JSON), or an error naming the known stages. Registration lives in stages/registry.cpp:
+// adding a stage is one new file and one line there.
+Result<std::unique_ptr<Stage>> make_stage(std::string_view name, const nlohmann::json& settings);
+
+}  // namespace zpe
