@@ -1,0 +1,151 @@
+#include "stages/classify.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "classifiers/case_number.h"
+#include "classifiers/doc_type.h"
+#include "classifiers/letter_date.h"
+#include "stages/stage_io.h"
+
+namespace zpe {
+
+namespace {
+
+using nlohmann::json;
+namespace cls = zpe::classifiers;
+
+constexpr double kHintProposalConfidence = 0.5;
+constexpr double kConfirmedCaseHintConfidence = 0.97;
+constexpr double kConfirmedTypeHintConfidence = 0.9;
+
+double rounded(double confidence) { return std::round(confidence * 1000.0) / 1000.0; }
+
+// A string hint from record.source.manifest.hints, or "".
+std::string manifest_hint(const json& record, const char* key) {
+  const json* node = &record;
+  for (const char* step : {"source", "manifest", "hints", key}) {
+    if (!node->is_object() || !node->contains(step)) return "";
+    node = &node->at(step);
+  }
+  return node->is_string() ? node->get<std::string>() : "";
+}
+
+json position_json(const cls::TextPosition& position) {
+  return {{"page", position.page_index + 1}, {"offset", position.offset}, {"text", position.text}};
+}
+
+json candidate_json(const cls::CaseNumberCandidate& candidate) {
+  json out = position_json(candidate.position);
+  out["case_number"] = candidate.number;
+  out["confidence"] = rounded(candidate.confidence);
+  out["source"] = "text";
+  return out;
+}
+
+// Which case number wins: a hint confirmed by the text, else the better of the best text
+// candidate and the hint as a proposal (the hint wins ties).
+struct CaseChoice {
+  std::optional<std::size_t> text_index;  // the chosen text candidate
+  bool hint_alone = false;                // the hint, unconfirmed, was chosen
+  double confidence = 0.0;
+  const char* source = nullptr;           // "text", "hint", "hint+text"; null: nothing found
+};
+
+CaseChoice choose_case_number(const std::vector<cls::CaseNumberCandidate>& found,
+                              const std::optional<std::string>& hint) {
+  if (hint) {
+    const auto match = std::find_if(found.begin(), found.end(), [&](const auto& c) { return c.number == *hint; });
+    if (match != found.end()) {
+      return {static_cast<std::size_t>(match - found.begin()), false,
+              std::max(kConfirmedCaseHintConfidence, match->confidence), "hint+text"};
+    }
+  }
+  if (!found.empty() && (!hint || found.front().confidence > kHintProposalConfidence)) {
+    return {0, false, found.front().confidence, "text"};
+  }
+  if (hint) return {std::nullopt, true, kHintProposalConfidence, "hint"};
+  return {};
+}
+
+json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, const std::string& hint_text) {
+  const auto hint = cls::normalise_case_number(hint_text);
+  const CaseChoice choice = choose_case_number(found, hint);
+  json out = {{"case_number", nullptr}, {"case_number_confidence", rounded(choice.confidence)},
+              {"case_number_source", choice.source ? json(choice.source) : json(nullptr)},
+              {"case_number_position", nullptr}, {"candidates", json::array()}};
+  if (choice.text_index) {
+    out["case_number"] = found[*choice.text_index].number;
+    out["case_number_position"] = position_json(found[*choice.text_index].position);
+  } else if (choice.hint_alone) {
+    out["case_number"] = *hint;
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i != choice.text_index) out["candidates"].push_back(candidate_json(found[i]));
+  }
+  if (hint && !choice.hint_alone && std::string_view(choice.source) != "hint+text") {
+    out["candidates"].push_back({{"case_number", *hint}, {"confidence", kHintProposalConfidence}, {"source", "hint"},
+                                 {"page", nullptr}, {"offset", nullptr}, {"text", hint_text}});
+  }
+  auto& candidates = out["candidates"];
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const json& a, const json& b) { return a["confidence"] > b["confidence"]; });
+  return out;
+}
+
+// Chooses the document type from the rules' guess and the manifest hint.
+json decide_doc_type(const cls::DocTypeGuess& guess, const std::string& hint_text) {
+  const auto hint = cls::parse_doc_type(hint_text);
+  std::string_view type = cls::doc_type_name(guess.type);
+  double confidence = guess.confidence;
+  std::string source = "text";
+  if (hint && *hint == guess.type) {
+    confidence = std::max(confidence, kConfirmedTypeHintConfidence);
+    source = "hint+text";
+  } else if (hint && confidence <= kHintProposalConfidence) {
+    type = cls::doc_type_name(*hint);
+    confidence = kHintProposalConfidence;
+    source = "hint";
+  }
+  return {{"doc_type", type}, {"doc_type_confidence", rounded(confidence)}, {"doc_type_source", source}};
+}
+
+json describe_letter_date(const std::optional<cls::LetterDate>& date) {
+  if (!date) return {{"letter_date", nullptr}, {"letter_date_text", nullptr}, {"letter_date_confidence", 0.0}};
+  return {{"letter_date", date->iso},
+          {"letter_date_text", date->position.text},
+          {"letter_date_confidence", rounded(date->confidence)}};
+}
+
+class ClassifyStage final : public Stage {
+ public:
+  std::string_view name() const override { return "classify"; }
+  std::string version() const override { return "classify/1 rules-1"; }
+
+  StageOutcome run(const StageContext& context) override {
+    auto text_sha = required_string(context.record, {"ocr", "text_blob"}, "classify");
+    if (!text_sha) return tl::unexpected(text_sha.error());
+    auto text = read_blob(context.blobs, *text_sha, source_file_name(context.record) + ": OCR text");
+    if (!text) return tl::unexpected(text.error());
+
+    json classification = {{"version", version()}};
+    classification.update(decide_doc_type(cls::guess_doc_type(*text), manifest_hint(context.record, "doc_type")));
+    classification.update(
+        describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number")));
+    classification.update(describe_letter_date(cls::find_letter_date(*text)));
+    StageResult result;
+    result.patch["classification"] = std::move(classification);
+    return result;
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> make_classify_stage(const nlohmann::json&) {
+  return std::unique_ptr<Stage>(std::make_unique<ClassifyStage>());
+}
+
+}  // namespace zpe

@@ -1,0 +1,152 @@
+#include "stages/ocr.h"
+
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "stages/testing_blob_access.h"
+#include "stages/testing_page_images.h"
+
+namespace zpe {
+namespace {
+
+using nlohmann::json;
+using testing::InMemoryBlobAccess;
+
+// One Tesseract model for the whole suite: loading it is the slow part, as in a worker.
+class OcrStageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto made = make_ocr_stage({{"language", "deu"}});
+    ASSERT_TRUE(made) << made.error().message;
+    stage_ = made->release();
+  }
+  static void TearDownTestSuite() {
+    delete stage_;
+    stage_ = nullptr;
+  }
+
+  // A record whose pages are `images`, stored as prepare would store them.
+  json record_with_pages(const std::vector<Pix*>& images) {
+    json pages = json::array();
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      auto png = encode_png(images[i]);
+      EXPECT_TRUE(png);
+      pages.push_back({{"page", i + 1}, {"blob", blobs_.put(*png)}, {"width", pixGetWidth(images[i])},
+                       {"height", pixGetHeight(images[i])}, {"dpi_x", pixGetXRes(images[i])},
+                       {"dpi_y", pixGetYRes(images[i])}, {"depth", pixGetDepth(images[i])}});
+    }
+    return {{"source", {{"file", "letter.tif"}}}, {"pages", pages}};
+  }
+
+  StageOutcome run(Stage& stage, const json& record) {
+    const json settings = json::object();
+    return stage.run(StageContext{record, settings, blobs_});
+  }
+
+  static Stage* stage_;
+  InMemoryBlobAccess blobs_;
+};
+
+Stage* OcrStageTest::stage_ = nullptr;
+
+TEST_F(OcrStageTest, OcrStage_ReadsCaseNumberFromA4PageAt300Dpi) {
+  PixPtr page = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423", "Nuernberg, 12.03.2025"});
+  PixPtr bilevel = testing::to_bilevel(page.get());
+  const json record = record_with_pages({bilevel.get()});
+  const auto started = std::chrono::steady_clock::now();
+  const auto outcome = run(*stage_, record);
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  std::printf("[ INFO     ] OCR of one 300-dpi A4 page took %lld ms\n", static_cast<long long>(elapsed_ms));
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& ocr = outcome->patch["ocr"];
+  const std::string text = blobs_.get(ocr["text_blob"]);
+  EXPECT_NE(text.find("8123456-423"), std::string::npos) << text;
+  EXPECT_EQ(ocr["language"], "deu");
+  EXPECT_EQ(ocr["engine"].get<std::string>().rfind("tesseract 5", 0), 0u);
+  ASSERT_EQ(ocr["pages"].size(), 1u);
+  EXPECT_EQ(ocr["pages"][0]["page"], 1);
+  EXPECT_GE(ocr["pages"][0]["words"].get<int>(), 6);
+  EXPECT_GT(ocr["pages"][0]["confidence"].get<double>(), 50.0);
+  EXPECT_EQ(ocr["confidence"], ocr["pages"][0]["confidence"]);
+  EXPECT_EQ(blobs_.get(ocr["pages"][0]["text_blob"]), text);
+}
+
+TEST_F(OcrStageTest, OcrStage_BlankPageHasNoWordsAndZeroConfidence) {
+  PixPtr blank = testing::render_text_page({}, 1240, 1754, 150);
+  const auto outcome = run(*stage_, record_with_pages({blank.get()}));
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  EXPECT_EQ(outcome->patch["ocr"]["pages"][0]["words"], 0);
+  EXPECT_EQ(outcome->patch["ocr"]["pages"][0]["confidence"], 0.0);
+  EXPECT_EQ(outcome->patch["ocr"]["confidence"], 0.0);
+}
+
+TEST_F(OcrStageTest, OcrStage_JoinsPagesWithFormFeedAndWeightsConfidenceByWords) {
+  PixPtr first = testing::render_text_page({"Seite eins Aktenzeichen"}, 1240, 600, 150);
+  PixPtr blank = testing::render_text_page({}, 1240, 600, 150);
+  const auto outcome = run(*stage_, record_with_pages({first.get(), blank.get()}));
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& ocr = outcome->patch["ocr"];
+  const std::string text = blobs_.get(ocr["text_blob"]);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\f'), 1) << text;
+  EXPECT_EQ(text.substr(0, text.find('\f')), blobs_.get(ocr["pages"][0]["text_blob"]));
+  EXPECT_EQ(ocr["pages"][1]["words"], 0);
+  EXPECT_EQ(ocr["confidence"], ocr["pages"][0]["confidence"]) << "a blank page must not drag the mean down";
+}
+
+TEST_F(OcrStageTest, OcrStage_IsIdempotent) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"}, 1240, 400, 150);
+  const json record = record_with_pages({page.get()});
+  const auto first = run(*stage_, record);
+  const auto second = run(*stage_, record);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->patch, second->patch);
+}
+
+TEST_F(OcrStageTest, OcrStage_FailsFinalWithoutPageImages) {
+  const auto outcome = run(*stage_, json{{"source", {{"file", "letter.tif"}}}});
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().kind, FailureKind::kFinal);
+  EXPECT_NE(outcome.error().reason.find("prepare"), std::string::npos) << outcome.error().reason;
+}
+
+TEST_F(OcrStageTest, OcrStage_RetriesWhenPageBlobIsUnavailable) {
+  PixPtr page = testing::render_text_page({"x"}, 200, 100, 150);
+  const json record = record_with_pages({page.get()});
+  blobs_.fail_reads_with(Error{ErrorKind::kUnavailable, "timeout"});
+  const auto outcome = run(*stage_, record);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().kind, FailureKind::kRetryable);
+}
+
+TEST_F(OcrStageTest, OcrStage_MissingModelFailsFinalNamingLanguageAndTessdataDir) {
+  auto made = make_ocr_stage({{"language", "xyz"}, {"tessdata_dir", "/nonexistent/tessdata"}});
+  ASSERT_TRUE(made) << made.error().message;
+  PixPtr page = testing::render_text_page({"x"}, 200, 100, 150);
+  const auto outcome = run(**made, record_with_pages({page.get()}));
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().kind, FailureKind::kFinal);
+  EXPECT_NE(outcome.error().reason.find("\"xyz\""), std::string::npos) << outcome.error().reason;
+  EXPECT_NE(outcome.error().reason.find("/nonexistent/tessdata"), std::string::npos) << outcome.error().reason;
+}
+
+TEST_F(OcrStageTest, OcrStage_KeepsTesseractOnOneThread) {
+  // OMP_THREAD_LIMIT set after start-up is ignored by libgomp; the stage must cap OpenMP
+  // itself, or 2 cores spend most of their time in spinning OpenMP threads.
+  using GetLevels = int (*)();
+  auto* get_levels = reinterpret_cast<GetLevels>(dlsym(RTLD_DEFAULT, "omp_get_max_active_levels"));
+  if (get_levels == nullptr) GTEST_SKIP() << "Tesseract is built without OpenMP";
+  EXPECT_EQ(get_levels(), 0);
+}
+
+TEST_F(OcrStageTest, OcrStage_RefusesBadSettings) {
+  EXPECT_FALSE(make_ocr_stage({{"language", 5}}));
+  EXPECT_FALSE(make_ocr_stage({{"language", ""}}));
+}
+
+}  // namespace
+}  // namespace zpe

@@ -1,0 +1,47 @@
+// Page images in memory: ownership of Leptonica's PIX and the encodings ZPE stores.
+// Used by prepare (decoded pages -> stored PNG), ocr (stored PNG -> Tesseract) and route
+// (stored PNG -> JPEG in the case-file PDF).
+//
+// A stored page image is a PNG at one of three depths: 1 bit (bilevel scans stay bilevel),
+// 8 bit grey, or 24 bit colour; resolution is kept in the PNG's pHYs. PixPtr owns a PIX and
+// destroys it; functions here never take ownership of a PIX passed by pointer. Leptonica's
+// messages to stderr are switched off on first use (process-wide). Thread-safe apart from
+// that one-time switch, which is guarded.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pipeline/status.h"
+
+struct Pix;  // Leptonica's image (leptonica/pix.h)
+
+namespace zpe {
+
+struct PixDeleter {
+  void operator()(Pix* pix) const;
+};
+using PixPtr = std::unique_ptr<Pix, PixDeleter>;
+
+// Switches Leptonica's error and warning messages off (once per process): ZPE reports
+// decoding problems itself, with the file and page.
+void quiet_leptonica();
+
+// Decodes an image held in memory (any format Leptonica reads; ZPE stores PNG).
+Result<PixPtr> decode_image(std::string_view bytes);
+
+// The page converted to what ZPE stores: 1-bit stays 1-bit, colour-mapped and 2/4/16-bit
+// images become 8-bit grey (or colour when the map has colour), alpha is flattened onto
+// white, and colour pages whose pixels are all grey become 8-bit grey. Resolution is kept.
+Result<PixPtr> to_storage_depth(Pix* pix);
+
+// 1, 8 or 24 for a page produced by to_storage_depth (32-bit PIX with 3 samples -> 24).
+int stored_depth(Pix* pix);
+
+Result<std::string> encode_png(Pix* pix);
+
+// JPEG at `quality` (1..100); 1-bit pages are expanded to 8-bit grey first.
+Result<std::string> encode_jpeg(Pix* pix, int quality);
+
+}  // namespace zpe

@@ -1,0 +1,132 @@
+#include "stages/prepare.h"
+
+#include <new>
+
+#include <leptonica/allheaders.h>
+#include <poppler-version.h>
+
+#include "pipeline/intake.h"
+#include "stages/page_decoder.h"
+#include "stages/page_image.h"
+#include "stages/stage_io.h"
+
+namespace zpe {
+
+namespace {
+
+using nlohmann::json;
+
+std::string leptonica_version() {
+  char* version = getLeptonicaVersion();  // "leptonica-1.82.0", allocated
+  std::string out = version != nullptr ? version : "leptonica";
+  lept_free(version);
+  return out;
+}
+
+class PrepareStage final : public Stage {
+ public:
+  explicit PrepareStage(DecodeLimits limits)
+      : limits_(limits), version_("prepare/1 " + leptonica_version() + " poppler-" + poppler::version_string()) {}
+
+  std::string_view name() const override { return "prepare"; }
+  std::string version() const override { return version_; }
+
+  StageOutcome run(const StageContext& context) override {
+    try {
+      return prepare(context);
+    } catch (const std::bad_alloc&) {
+      return stage_failure(FailureKind::kRetryable,
+                           source_file_name(context.record) + ": out of memory while decoding — retrying");
+    } catch (const std::exception& e) {
+      return stage_failure(FailureKind::kFinal,
+                           source_file_name(context.record) + ": decoding failed unexpectedly (" + e.what() +
+                               ") — report to IT");
+    }
+  }
+
+ private:
+  StageOutcome prepare(const StageContext& context);
+  StageValue<json> store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
+                              const std::string& file);
+
+  DecodeLimits limits_;
+  std::string version_;
+};
+
+StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
+                                          const std::string& file) {
+  const std::string where = file + ": page " + std::to_string(page_number);
+  auto stored = to_storage_depth(page.image.get());
+  if (!stored) {
+    return stage_failure(FailureKind::kBadInput,
+                         where + " cannot be converted (" + stored.error().message + ") — check the scanner output");
+  }
+  auto png = encode_png(stored->get());
+  if (!png) return stage_failure(FailureKind::kFinal, where + ": " + png.error().message + " — report to IT");
+  auto sha = write_blob(blobs, *png, where + " image");
+  if (!sha) return tl::unexpected(sha.error());
+  return json{{"page", page_number},
+              {"blob", *sha},
+              {"width", pixGetWidth(stored->get())},
+              {"height", pixGetHeight(stored->get())},
+              {"dpi_x", page.dpi_x},
+              {"dpi_y", page.dpi_y},
+              {"depth", stored_depth(stored->get())},
+              {"source_page", page.source_page},
+              {"dpi_assumed", page.dpi_assumed}};
+}
+
+StageOutcome PrepareStage::prepare(const StageContext& context) {
+  const std::string file = source_file_name(context.record);
+  auto sha = required_string(context.record, {"original", "sha256"}, "prepare");
+  if (!sha) return tl::unexpected(sha.error());
+  auto bytes = read_blob(context.blobs, *sha, file + ": original");
+  if (!bytes) return tl::unexpected(bytes.error());
+  auto media_type = sniff_media_type(*bytes);
+  if (!media_type) return stage_failure(FailureKind::kBadInput, file + ": " + media_type.error().message);
+  const bool is_pdf = *media_type == "application/pdf";
+
+  json pages = json::array();
+  std::optional<StageFailure> sink_failure;
+  const PageSink sink = [&](DecodedPage page) -> Status {
+    auto entry = store_page(context.blobs, page, static_cast<int>(pages.size()) + 1, file);
+    if (!entry) {
+      sink_failure = entry.error();
+      return fail(ErrorKind::kInternal, "stopped");
+    }
+    pages.push_back(std::move(*entry));
+    return {};
+  };
+  const Status decoded = is_pdf ? decode_pdf_pages(*bytes, limits_, sink) : decode_raster_pages(*bytes, limits_, sink);
+  if (sink_failure) return tl::unexpected(*sink_failure);
+  if (!decoded) return stage_failure(FailureKind::kBadInput, file + ": " + decoded.error().message);
+  if (pages.empty()) return stage_failure(FailureKind::kBadInput, file + ": contains no pages — check the scanner output");
+
+  const std::size_t count = pages.size();
+  StageResult result;
+  result.patch["original"] = {{"sha256", *sha}, {"size", bytes->size()}, {"media_type", *media_type}};
+  result.patch["pages"] = std::move(pages);
+  result.patch["page_count"] = count;
+  result.patch["source_pages"] = count == 1 ? std::string("1") : "1-" + std::to_string(count);
+  result.patch["prepare"] = {{"version", version_}, {"decoder", is_pdf ? "poppler" : "leptonica"}};
+  return result;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> make_prepare_stage(const nlohmann::json& settings) {
+  DecodeLimits limits;
+  auto max_pixels = integer_setting(settings, "max_page_pixels", limits.max_page_pixels, 1, int64_t{1} << 40);
+  auto max_pages = integer_setting(settings, "max_pages", limits.max_pages, 1, 1'000'000);
+  auto dpi = integer_setting(settings, "pdf_dpi", limits.pdf_dpi, 50, 1200);
+  for (const auto* setting : {&max_pixels, &max_pages, &dpi}) {
+    if (!*setting) return fail(ErrorKind::kInvalidInput, "stage prepare: " + setting->error().message);
+  }
+  limits.max_page_pixels = *max_pixels;
+  limits.max_pages = static_cast<int>(*max_pages);
+  limits.pdf_dpi = static_cast<int>(*dpi);
+  quiet_leptonica();
+  return std::unique_ptr<Stage>(std::make_unique<PrepareStage>(limits));
+}
+
+}  // namespace zpe
