@@ -92,6 +92,9 @@ int run_all(const GlobalOptions& options, const RunOptions& run) {
     return kFailed;
   }
   install_stop_signals();
+  // One thread per OCR worker (scale with more workers). OpenMP reads this when a
+  // process starts, so it must be in the children's environment, not set by them.
+  setenv("OMP_THREAD_LIMIT", "1", 0);
   const int64_t started = now_ms();
   Supervisor supervisor(self_executable());
   for (const auto& spec : child_specs(options, *env)) {

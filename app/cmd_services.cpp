@@ -52,7 +52,6 @@ int run_worker(const GlobalOptions& options, const std::string& stage_name, std:
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (endpoint.empty()) endpoint = env->config.dispatcher_endpoint();
-  setenv("OMP_THREAD_LIMIT", "1", 1);  // one job per worker; scale with more workers
   auto stage = make_stage(stage_name, env->config.stage_settings(stage_name, ""));
   if (!stage) {
     spdlog::error("{}", stage.error().message);

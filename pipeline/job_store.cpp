@@ -245,7 +245,7 @@ Result<std::optional<Job>> JobStore::claim(const std::string& stage, const std::
   if (auto st = tx.begin_status(); !st) return fail(st.error());
   Statement pick(db_,
                  "SELECT id, tenant, record, attempts FROM documents WHERE state = 'QUEUED' AND stage = ? "
-                 "AND not_before_ms <= ? ORDER BY created_ms, id LIMIT 1");
+                 "AND not_before_ms <= ? ORDER BY created_ms, rowid LIMIT 1");
   pick.bind(1, stage).bind(2, now);
   if (!pick.step()) {
     if (auto st = pick.status(); !st) return fail(st.error());
@@ -466,7 +466,7 @@ Result<DocumentRow> JobStore::get(const std::string& document_id) {
 
 Result<std::vector<DocumentRow>> JobStore::list(const std::optional<std::string>& state, int limit) {
   std::string sql = std::string("SELECT ") + kDocColumns + " FROM documents " +
-                    (state ? "WHERE state = ? " : "WHERE ?1 IS NULL ") + "ORDER BY created_ms, id LIMIT ?2";
+                    (state ? "WHERE state = ? " : "WHERE ?1 IS NULL ") + "ORDER BY created_ms, rowid LIMIT ?2";
   Statement s(db_, sql.c_str());
   s.bind(1, state).bind(2, limit);
   std::vector<DocumentRow> rows;

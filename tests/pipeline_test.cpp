@@ -238,7 +238,9 @@ TEST(Pipeline, RealWorldFilesEndProcessedOrQuarantinedWithAReason) {
     SCOPED_TRACE(d.dump());
     std::string state = d["state"];
     EXPECT_TRUE(state == "FILED" || state == "CLEARING" || state == "QUARANTINED");
-    if (state != "FILED") EXPECT_FALSE(d["reason"].is_null());
+    if (state != "FILED") {
+      EXPECT_FALSE(d["reason"].is_null());
+    }
   }
 }
 
