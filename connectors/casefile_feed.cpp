@@ -43,11 +43,15 @@ void CasefileFeed::handle(const protocol::Frames& f, int64_t now) {
     if (it == consumers_.end()) {
       std::string name = f.size() > 3 ? f[3] : "consumer";
       spdlog::info("case-file feed: consumer '{}' connected", name);
-      it = consumers_.emplace(identity, Consumer{name, now, true}).first;
+      it = consumers_.emplace(identity, Consumer{name, now, 0, true}).first;
     }
     it->second.last_seen_ms = now;
+    it->second.heard_order = ++heard_counter_;
   } else if (command == kAck && f.size() >= 4) {
-    if (it != consumers_.end()) it->second.last_seen_ms = now;
+    if (it != consumers_.end()) {
+      it->second.last_seen_ms = now;
+      it->second.heard_order = ++heard_counter_;
+    }
     auto first = jobs_.ack_event(f[3], now);
     if (!first) spdlog::error("case-file feed: cannot record ack of {}: {}", f[3], first.error().describe());
   } else if (command == kFetch && f.size() >= 5) {
@@ -86,15 +90,15 @@ void CasefileFeed::send_events(const std::string& identity, Consumer& consumer, 
 void CasefileFeed::tick(int64_t now) {
   // Events go to the consumer heard from most recently; the others are standbys.
   std::string best;
-  int64_t best_seen = -1;
+  uint64_t best_order = 0;
   for (auto it = consumers_.begin(); it != consumers_.end();) {
     if (now - it->second.last_seen_ms > kConsumerTimeoutMs) {
       spdlog::info("case-file feed: consumer '{}' gone quiet", it->second.name);
       it = consumers_.erase(it);
       continue;
     }
-    if (it->second.last_seen_ms > best_seen) {
-      best_seen = it->second.last_seen_ms;
+    if (best.empty() || it->second.heard_order > best_order) {
+      best_order = it->second.heard_order;
       best = it->first;
     }
     ++it;

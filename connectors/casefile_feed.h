@@ -33,6 +33,7 @@ class CasefileFeed {
   struct Consumer {
     std::string name;
     int64_t last_seen_ms = 0;
+    uint64_t heard_order = 0;  // larger: heard from more recently (ties in ms are common)
     bool needs_replay = true;  // new or reconnected: send every unacked event
   };
   void send_events(const std::string& identity, Consumer& consumer, int64_t now);
@@ -43,6 +44,7 @@ class CasefileFeed {
   BlobStore& blobs_;
   int64_t redeliver_ms_;
   std::map<std::string, Consumer> consumers_;
+  uint64_t heard_counter_ = 0;
 };
 
 }  // namespace zpe

@@ -376,8 +376,17 @@ static Result<FailureOutcome> record_failed_attempt(JobStore& store, sqlite3* db
   } else {
     state = "CLEARING";
     reason = doc.stage + " failed";
-    if (f.kind != "final") reason += " after " + std::to_string(doc.attempts) + " attempts";
-    reason += ": " + f.reason;
+    if (f.kind != "final") {
+      reason += " after " + std::to_string(doc.attempts) + " attempts: " + f.reason;
+      // Earlier attempts may have failed for other reasons; the operator sees them all.
+      Statement earlier(db,
+                        "SELECT DISTINCT reason FROM stage_runs WHERE document_id = ? AND stage = ? "
+                        "AND lease_id <> ? AND reason IS NOT NULL AND reason <> '' AND reason <> ?");
+      earlier.bind(1, doc.id).bind(2, doc.stage).bind(3, lease_id).bind(4, f.reason);
+      while (earlier.step()) reason += "; earlier: " + earlier.text(0);
+    } else {
+      reason += ": " + f.reason;
+    }
     out.new_state = DocState::kClearing;
   }
   int64_t not_before = retry ? now + backoff_ms * (int64_t{1} << std::min(doc.attempts - 1, 6)) : 0;

@@ -105,14 +105,16 @@ TEST_F(JobStoreTest, RetryableFailuresGoToClearingAfterMaxAttempts) {
   for (int attempt = 1; attempt <= 3; ++attempt) {
     auto job = store_->claim("prepare", "w", t, 1000);
     ASSERT_TRUE(job && *job) << "attempt " << attempt;
-    auto out = store_->record_failure((*job)->lease_id, "retryable", "dispatcher busy", 3, 0, t);
+    std::string why = attempt == 1 ? "scanner share offline" : "dispatcher busy";
+    auto out = store_->record_failure((*job)->lease_id, "retryable", why, 3, 0, t);
     ASSERT_TRUE(out && *out);
     EXPECT_EQ((*out)->new_state, attempt < 3 ? DocState::kQueued : DocState::kClearing);
     t += 10;
   }
   auto row = store_->get(id);
   EXPECT_EQ(row->state, "CLEARING");
-  EXPECT_NE(row->reason.find("after 3 attempts"), std::string::npos) << row->reason;
+  EXPECT_NE(row->reason.find("after 3 attempts: dispatcher busy"), std::string::npos) << row->reason;
+  EXPECT_NE(row->reason.find("earlier: scanner share offline"), std::string::npos) << row->reason;
 }
 
 TEST_F(JobStoreTest, BadInputQuarantinesAtOnce) {
