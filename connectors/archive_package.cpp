@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/xml_text.h"
 
 namespace zpe {
 
@@ -43,18 +44,6 @@ std::string original_name(const json& record) {
   return name;
 }
 
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out.push_back(c);
-  }
-  return out;
-}
-
 // metadata.json as an XML record: the same fields, one element each (objects nest).
 void append_xml(std::string& out, const std::string& name, const json& value, int depth) {
   const std::string indent(static_cast<size_t>(2 * depth), ' ');
@@ -69,7 +58,7 @@ void append_xml(std::string& out, const std::string& name, const json& value, in
   } else if (value.is_null()) {
     out += indent + "<" + name + "/>\n";
   } else {
-    out += indent + "<" + name + ">" + xml_escaped(value.is_string() ? value.get<std::string>() : value.dump()) +
+    out += indent + "<" + name + ">" + xml_escape(value.is_string() ? value.get<std::string>() : value.dump()) +
            "</" + name + ">\n";
   }
 }

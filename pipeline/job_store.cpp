@@ -484,11 +484,10 @@ Result<std::vector<DocumentRow>> JobStore::list(const std::optional<std::string>
   return rows;
 }
 
-Result<std::vector<AuditEntry>> JobStore::audit_trail(const std::string& document_id) {
-  Statement s(db_,
-              "SELECT seq, document_id, at_ms, actor, action, detail, prev_hash, hash FROM audit "
-              "WHERE document_id = ? ORDER BY seq");
-  s.bind(1, document_id);
+namespace {
+
+// The rows of a query selecting seq, document_id, at_ms, actor, action, detail, prev_hash, hash.
+Result<std::vector<AuditEntry>> audit_rows(Statement& s) {
   std::vector<AuditEntry> out;
   while (s.step()) {
     out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
@@ -497,16 +496,21 @@ Result<std::vector<AuditEntry>> JobStore::audit_trail(const std::string& documen
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<AuditEntry>> JobStore::audit_trail(const std::string& document_id) {
+  Statement s(db_,
+              "SELECT seq, document_id, at_ms, actor, action, detail, prev_hash, hash FROM audit "
+              "WHERE document_id = ? ORDER BY seq");
+  s.bind(1, document_id);
+  return audit_rows(s);
+}
+
 Result<std::vector<AuditEntry>> JobStore::audit_all() {
   Statement s(db_,
               "SELECT seq, IFNULL(document_id,''), at_ms, actor, action, detail, prev_hash, hash FROM audit "
               "ORDER BY seq");
-  std::vector<AuditEntry> out;
-  while (s.step()) {
-    out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
-  }
-  if (auto st = s.status(); !st) return zpe::fail(st.error());
-  return out;
+  return audit_rows(s);
 }
 
 Result<std::vector<StageRun>> JobStore::stage_runs(const std::string& document_id) {

@@ -2,23 +2,11 @@
 
 #include <cstdio>
 
+#include "pipeline/xml_text.h"
+
 namespace zpe {
 
 namespace {
-
-std::string escaped(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string box_attributes(const PixelBox& box) {
   return " HPOS=\"" + std::to_string(box.left) + "\" VPOS=\"" + std::to_string(box.top) + "\" WIDTH=\"" +
@@ -52,7 +40,7 @@ void append_page(std::string& out, const RecognisedPage& page, int number) {
       const RecognisedWord& word = line.words[i];
       if (i > 0) out += "            <SP/>\n";
       out += "            <String ID=\"" + id + "_w" + std::to_string(++word_number) + "\" CONTENT=\"" +
-             escaped(word.text) + "\"" + box_attributes(word.box) + " WC=\"" + word_confidence(word.confidence) +
+             xml_escape(word.text) + "\"" + box_attributes(word.box) + " WC=\"" + word_confidence(word.confidence) +
              "\"/>\n";
     }
     out += "          </TextLine>\n";
@@ -72,8 +60,8 @@ std::string alto_xml(const std::vector<RecognisedPage>& pages, const std::string
       "xsi:schemaLocation=\"http://www.loc.gov/standards/alto/ns-v4# "
       "http://www.loc.gov/alto/v4/alto-4-2.xsd\">\n"
       "  <Description>\n    <MeasurementUnit>pixel</MeasurementUnit>\n"
-      "    <sourceImageInformation><fileName>" + escaped(source_file) + "</fileName></sourceImageInformation>\n"
-      "    <OCRProcessing ID=\"ocr\"><ocrProcessingStep><processingSoftware><softwareName>" + escaped(software) +
+      "    <sourceImageInformation><fileName>" + xml_escape(source_file) + "</fileName></sourceImageInformation>\n"
+      "    <OCRProcessing ID=\"ocr\"><ocrProcessingStep><processingSoftware><softwareName>" + xml_escape(software) +
       "</softwareName></processingSoftware></ocrProcessingStep></OCRProcessing>\n"
       "  </Description>\n  <Layout>\n";
   for (size_t i = 0; i < pages.size(); ++i) append_page(out, pages[i], static_cast<int>(i + 1));

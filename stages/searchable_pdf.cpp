@@ -8,6 +8,7 @@
 #include <podofo/podofo.h>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/xml_text.h"
 #include "stages/page_image.h"
 
 namespace zpe {
@@ -46,20 +47,6 @@ std::string date_digits(const std::string& iso) {
     if (c >= '0' && c <= '9') digits.push_back(c);
   }
   return digits.size() == 14 ? digits : std::string();
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // The XMP packet: PDF/A identification plus the same title, tool, producer and dates as
