@@ -13,6 +13,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/home.h"
+#include "pipeline/job_store.h"
 
 namespace zpe::app {
 
@@ -47,11 +48,21 @@ void install_stop_signals();
 // Arguments that make a child process see the same home, config and log level.
 std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env);
 
+// The job store of the environment's home, for commands that read or feed it. With
+// `create`, the home's folders are made; without, a missing store is an error (printed).
+struct Opened {
+  Environment env;
+  std::unique_ptr<JobStore> jobs;
+};
+std::optional<Opened> open_store(const GlobalOptions& options, bool create);
+
 // The chosen subcommand's work, set by its parse callback and run by main.
 using Action = std::function<int()>;
 
 void add_run_command(CLI::App& app, GlobalOptions& options, Action& action);
 void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe audit verify`, `zpe archive verify`, `zpe archiver` (app/cmd_archive.cpp).
+void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 }  // namespace zpe::app

@@ -21,10 +21,7 @@ std::string local_time(int64_t ms) {
   return buf;
 }
 
-struct Opened {
-  Environment env;
-  std::unique_ptr<JobStore> jobs;
-};
+}  // namespace
 
 std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
   set_up_logging("zpe", options.log_level);
@@ -47,6 +44,8 @@ std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
   }
   return Opened{std::move(*env), std::move(*jobs)};
 }
+
+namespace {
 
 nlohmann::json row_json(const DocumentRow& row) {
   return {{"document_id", row.id}, {"tenant", row.tenant},   {"state", row.state},

@@ -30,6 +30,12 @@ std::string self_executable() {
   return ec ? "zpe" : path.string();
 }
 
+// [archive] enabled (default true): `zpe run` starts `zpe archiver`.
+bool archive_enabled(const Environment& env) {
+  const auto& archive = env.config.json().value("archive", nlohmann::json::object());
+  return !archive.is_object() || archive.value("enabled", true);
+}
+
 std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environment& env) {
   auto base = child_base_args(options, env);
   auto with = [&](std::vector<std::string> extra) {
@@ -44,13 +50,17 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
     }
   }
   if (env.config.builtin_casefile_sink()) specs.push_back({"casefile-sink", with({"casefile-sink"})});
+  if (archive_enabled(env)) specs.push_back({"archiver", with({"archiver"})});
   return specs;
 }
 
 bool is_idle(JobStore& jobs, const Environment& env) {
   if (Intake::count_waiting(env.home, env.config.tenants()) > 0) return false;
   auto in_flight = jobs.in_flight();
-  return in_flight && *in_flight == 0;
+  if (!in_flight || *in_flight != 0) return false;
+  if (!archive_enabled(env)) return true;
+  auto backlog = jobs.archive_backlog();
+  return backlog && *backlog == 0;
 }
 
 void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
@@ -74,6 +84,7 @@ void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
   std::printf("\n\nresults:\n");
   std::printf("  case files:   %s/<case number>/<document id>.pdf and .json\n", env.home.casefiles().c_str());
   std::printf("  quarantine:   %s/<tenant>/ (each file with a .reason.txt)\n", (env.home.root / "quarantine").c_str());
+  std::printf("  archive:      %s/<yyyy>/<mm>/<document id>/ (zpe archive verify --all)\n", env.home.archive().c_str());
   std::printf("  clearing:     zpe --home %s list --state CLEARING\n", env.home.root.c_str());
   std::printf("  status:       zpe --home %s status\n", env.home.root.c_str());
 }

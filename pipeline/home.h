@@ -6,6 +6,7 @@
 //   var/blobs/          the blob store
 //   quarantine/<tenant>/  refused input with a <name>.reason.txt beside it
 //   casefiles/          what the reference case-file sink writes
+//   archive/<yyyy>/<mm>/<doc id>/  write-once archival packages (docs/ARCHIVE.md)
 #pragma once
 
 #include <filesystem>
@@ -27,6 +28,7 @@ struct Home {
     return root / "quarantine" / tenant;
   }
   std::filesystem::path casefiles() const { return root / "casefiles"; }
+  std::filesystem::path archive() const { return root / "archive"; }
 
   Status create(const std::vector<std::string>& tenants) const;
 };

@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS events(
   last_sent_ms INTEGER,
   acked_ms INTEGER);
 CREATE INDEX IF NOT EXISTS events_unacked ON events(acked_ms, seq);
+CREATE TABLE IF NOT EXISTS archived(
+  document_id TEXT PRIMARY KEY,
+  package TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  archived_ms INTEGER NOT NULL);
 )SQL";
 
 constexpr const char* kDocColumns =
@@ -177,6 +182,11 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& pa
 
 JobStore::~JobStore() { sqlite3_close(db_); }
 
+std::string audit_record_hash(const AuditEntry& e) {
+  return sha256_hex(e.prev_hash + "\n" + std::to_string(e.seq) + "\n" + e.document_id + "\n" +
+                    std::to_string(e.at_ms) + "\n" + e.actor + "\n" + e.action + "\n" + e.detail);
+}
+
 Status JobStore::append_audit(const std::string& document_id, const std::string& actor,
                               const std::string& action, const std::string& detail,
                               int64_t now_ms) {
@@ -187,13 +197,12 @@ Status JobStore::append_audit(const std::string& document_id, const std::string&
     seq = last.integer(0) + 1;
     prev = last.text(1);
   }
-  std::string material = prev + "\n" + std::to_string(seq) + "\n" + document_id + "\n" +
-                         std::to_string(now_ms) + "\n" + actor + "\n" + action + "\n" + detail;
+  const AuditEntry entry{seq, document_id, now_ms, actor, action, detail, prev, ""};
   Statement ins(db_,
                 "INSERT INTO audit(seq, document_id, at_ms, actor, action, detail, prev_hash, hash) "
                 "VALUES (?,?,?,?,?,?,?,?)");
   return ins.bind(1, seq).bind(2, document_id).bind(3, now_ms).bind(4, actor).bind(5, action)
-      .bind(6, detail).bind(7, prev).bind(8, sha256_hex(material)).run();
+      .bind(6, detail).bind(7, prev).bind(8, audit_record_hash(entry)).run();
 }
 
 Status JobStore::add_document(const NewDocument& doc, int64_t now, const std::string& actor) {
@@ -484,17 +493,33 @@ Result<std::vector<DocumentRow>> JobStore::list(const std::optional<std::string>
   return rows;
 }
 
-Result<std::vector<AuditEntry>> JobStore::audit_trail(const std::string& document_id) {
-  Statement s(db_,
-              "SELECT seq, document_id, at_ms, actor, action, detail, prev_hash, hash FROM audit "
-              "WHERE document_id = ? ORDER BY seq");
-  s.bind(1, document_id);
+namespace {
+
+// The rows of a query selecting seq, document_id, at_ms, actor, action, detail, prev_hash, hash.
+Result<std::vector<AuditEntry>> audit_rows(Statement& s) {
   std::vector<AuditEntry> out;
   while (s.step()) {
     out.push_back({s.integer(0), s.text(1), s.integer(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
   }
   if (auto st = s.status(); !st) return zpe::fail(st.error());
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<AuditEntry>> JobStore::audit_trail(const std::string& document_id) {
+  Statement s(db_,
+              "SELECT seq, document_id, at_ms, actor, action, detail, prev_hash, hash FROM audit "
+              "WHERE document_id = ? ORDER BY seq");
+  s.bind(1, document_id);
+  return audit_rows(s);
+}
+
+Result<std::vector<AuditEntry>> JobStore::audit_all() {
+  Statement s(db_,
+              "SELECT seq, IFNULL(document_id,''), at_ms, actor, action, detail, prev_hash, hash FROM audit "
+              "ORDER BY seq");
+  return audit_rows(s);
 }
 
 Result<std::vector<StageRun>> JobStore::stage_runs(const std::string& document_id) {

@@ -121,6 +121,14 @@ struct Completion {
   int64_t now_ms = 0;
 };
 
+// A document's write-once archival package (connectors/archive_package.h).
+struct ArchivedPackage {
+  std::string document_id;
+  std::string package;          // path relative to the archive folder: <yyyy>/<mm>/<document id>
+  std::string manifest_sha256;  // SHA-256 of the package's manifest-sha256.txt
+  int64_t archived_ms = 0;
+};
+
 class JobStore {
  public:
   static Result<std::unique_ptr<JobStore>> open(const std::filesystem::path& path);
@@ -172,6 +180,20 @@ class JobStore {
   Result<bool> ack_event(const std::string& event_id, int64_t now_ms);
   Status append_audit(const std::string& document_id, const std::string& actor,
                       const std::string& action, const std::string& detail, int64_t now_ms);
+  // The whole audit table in seq order, as stored (for pipeline/audit_verify.h).
+  Result<std::vector<AuditEntry>> audit_all();
+
+  // Archive bookkeeping (pipeline/job_store_archive.cpp). FILED documents without a
+  // package yet, oldest first; and how many there are (`zpe run --until-idle` waits for 0).
+  Result<std::vector<std::string>> filed_not_archived(int limit);
+  Result<int64_t> archive_backlog();
+  // When the document was filed (its "filed" audit record), or kNotFound.
+  Result<int64_t> filed_at_ms(const std::string& document_id);
+  // Records the package and its audit record "archived" in one transaction. Idempotent:
+  // a second call for the same document changes nothing.
+  Status mark_archived(const ArchivedPackage& package, const std::string& actor);
+  // One document's package, or all (document_id empty), in archiving order.
+  Result<std::vector<ArchivedPackage>> archived_packages(const std::string& document_id);
 
  private:
   explicit JobStore(sqlite3* db) : db_(db) {}
@@ -180,5 +202,8 @@ class JobStore {
 
 int64_t now_ms();
 std::string new_document_id();
+// The hash an audit record must carry: SHA-256 over entry.prev_hash and the record's seq,
+// document, time, actor, action and detail (see docs/ARCHIVE.md, "The audit trail").
+std::string audit_record_hash(const AuditEntry& entry);
 
 }  // namespace zpe

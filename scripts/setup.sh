@@ -21,6 +21,7 @@ packages=(
   libpoppler-cpp-dev      # rasterising PDF pages that arrive as input
   # --- documents and signatures ---
   libpodofo-dev           # writing PDFs (page images, text layer, incremental signatures)
+  icc-profiles-free       # sRGB.icc: the OutputIntent every PDF/A output must carry
   libssl-dev              # SHA-256 hashing; later CMS signatures and timestamps
   # --- messaging and state ---
   libzmq3-dev cppzmq-dev  # dispatcher/worker protocol and the case-file feed

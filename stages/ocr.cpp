@@ -1,16 +1,18 @@
 #include "stages/ocr.h"
 
-#include <dlfcn.h>
-
+#include <cctype>
 #include <cmath>
-#include <cstdlib>
+#include <cstdio>
+#include <map>
 #include <new>
 
 #include <leptonica/allheaders.h>
-#include <tesseract/baseapi.h>
-#include <tesseract/resultiterator.h>
 
+#include "stages/alto.h"
+#include "stages/born_digital.h"
+#include "stages/ocr_engine.h"
 #include "stages/page_image.h"
+#include "stages/searchable_pdf.h"
 #include "stages/stage_io.h"
 
 namespace zpe {
@@ -19,153 +21,240 @@ namespace {
 
 using nlohmann::json;
 
-struct PageText {
-  std::string text;
-  double confidence = 0.0;  // 0..100
-  int words = 0;
-};
+constexpr const char* kDefaultFont = "/usr/share/tesseract-ocr/5/tessdata/pdf.ttf";
+constexpr const char* kDefaultIcc = "/usr/share/color/icc/sRGB.icc";
 
 double round_to_tenths(double value) { return std::round(value * 10.0) / 10.0; }
 
-// Keeps Tesseract to one thread. Debian's Tesseract uses OpenMP, whose runtime (libgomp)
-// reads OMP_THREAD_LIMIT once, when it is loaded at process start — before any stage
-// exists — so setenv here only helps runtimes loaded later. Setting max-active-levels to
-// 0 makes every parallel region run on the calling thread, at any time. Looked up at run
-// time so ZPE neither links OpenMP itself nor needs it when Tesseract is built without.
-void limit_tesseract_to_one_thread() {
-  setenv("OMP_THREAD_LIMIT", "1", 1);
-  using SetLevels = void (*)(int);
-  if (auto* set_levels = reinterpret_cast<SetLevels>(dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"))) {
-    set_levels(0);
+// The settings of one job: [stages.ocr] overlaid by the tenant's (config.stage_settings).
+struct JobSettings {
+  std::string language;
+  int jpeg_quality = 80;
+  double min_confidence = 60;
+  std::string font_file;
+  std::string icc_profile;
+};
+
+// Tesseract language names: letters, digits, '_' and '+' between several ("deu+eng").
+bool is_language_name(const std::string& language) {
+  if (language.empty() || language.front() == '+' || language.back() == '+') return false;
+  for (char c : language) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '+') return false;
   }
+  return true;
+}
+
+Result<JobSettings> read_settings(const json& settings, const JobSettings& defaults) {
+  JobSettings out;
+  auto language = string_setting(settings, "language", defaults.language);
+  auto quality = integer_setting(settings, "jpeg_quality", defaults.jpeg_quality, 1, 100);
+  auto threshold = integer_setting(settings, "min_confidence", static_cast<int64_t>(defaults.min_confidence), 0, 100);
+  auto font = string_setting(settings, "pdf_font", defaults.font_file);
+  auto icc = string_setting(settings, "icc_profile", defaults.icc_profile);
+  for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
+                            threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
+                            icc ? nullptr : &icc.error()}) {
+    if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
+  }
+  if (!is_language_name(*language)) {
+    return fail(ErrorKind::kInvalidInput, "stage ocr: setting language \"" + *language +
+                                              "\" is not a Tesseract language such as \"deu\" or \"deu+eng\"");
+  }
+  out.language = *language;
+  out.jpeg_quality = static_cast<int>(*quality);
+  out.min_confidence = static_cast<double>(*threshold);
+  out.font_file = *font;
+  out.icc_profile = *icc;
+  return out;
+}
+
+std::string received_at(const json& record) {
+  const auto source = record.find("source");
+  if (source == record.end() || !source->is_object()) return "";
+  return source->value("received_at", "");
+}
+
+// The PDF page each page image shows (prepare writes source_page for PDF originals).
+std::vector<RenderedPdfPage> rendered_pages(const json& record, const std::vector<PageRef>& pages) {
+  std::vector<RenderedPdfPage> out;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const json& entry = record["pages"][i];
+    out.push_back({entry.value("source_page", pages[i].page), pages[i].width, pages[i].height});
+  }
+  return out;
 }
 
 class OcrStage final : public Stage {
  public:
-  OcrStage(std::string language, const std::string& tessdata_dir);
-  ~OcrStage() override { api_.End(); }
-  OcrStage(const OcrStage&) = delete;
-  OcrStage& operator=(const OcrStage&) = delete;
+  explicit OcrStage(JobSettings defaults, std::string tessdata_dir)
+      : defaults_(std::move(defaults)), tessdata_dir_(std::move(tessdata_dir)) {
+    // Load the default model now, as a worker starts, so the first job does not wait.
+    (void)engine_for(defaults_.language);
+  }
 
   std::string_view name() const override { return "ocr"; }
-  std::string version() const override { return version_; }
-  StageOutcome run(const StageContext& context) override;
+  std::string version() const override {
+    return "ocr/2 " + OcrEngine::engine_name() + " " + defaults_.language + " pdfa-2b";
+  }
+
+  StageOutcome run(const StageContext& context) override {
+    auto settings = read_settings(context.settings, defaults_);
+    if (!settings) return stage_failure(FailureKind::kFinal, settings.error().message + " — correct the config");
+    try {
+      return recognise_document(context, *settings);
+    } catch (const std::bad_alloc&) {
+      return stage_failure(FailureKind::kRetryable, source_file_name(context.record) + ": out of memory during OCR — retrying");
+    }
+  }
 
  private:
-  StageOutcome recognise_document(const StageContext& context);
-  StageValue<PageText> recognise_page(BlobAccess& blobs, const PageRef& page, const std::string& file);
-  int count_words();
+  StageValue<OcrEngine*> engine_for(const std::string& language);
+  // Text of a born-digital PDF original, or nothing when the document needs OCR.
+  StageValue<std::optional<std::vector<RecognisedPage>>> own_text(const StageContext& context,
+                                                                  const std::vector<PageRef>& pages);
+  StageOutcome recognise_document(const StageContext& context, const JobSettings& settings);
 
-  tesseract::TessBaseAPI api_;
-  std::string language_;
-  std::string version_;
-  std::string init_error_;  // empty when the model loaded
+  JobSettings defaults_;
+  std::string tessdata_dir_;
+  std::map<std::string, std::unique_ptr<OcrEngine>> engines_;  // one per language asked for
+  std::map<std::string, std::string> engine_errors_;           // languages whose model is missing
 };
 
-OcrStage::OcrStage(std::string language, const std::string& tessdata_dir) : language_(std::move(language)) {
-  limit_tesseract_to_one_thread();
-  quiet_leptonica();
-  api_.SetVariable("debug_file", "/dev/null");
-  const char* datapath = tessdata_dir.empty() ? nullptr : tessdata_dir.c_str();
-  if (api_.Init(datapath, language_.c_str(), tesseract::OEM_DEFAULT) != 0) {
-    const char* used = api_.GetDatapath();
-    init_error_ = "ocr: the Tesseract model for language \"" + language_ + "\" cannot be loaded from " +
-                  (used != nullptr ? std::string(used) : tessdata_dir.empty() ? "the default tessdata directory" : tessdata_dir) +
-                  " — install the language data (Debian: tesseract-ocr-<language>) or correct [stages.ocr] "
-                  "language / tessdata_dir";
+StageValue<OcrEngine*> OcrStage::engine_for(const std::string& language) {
+  if (auto found = engines_.find(language); found != engines_.end()) return found->second.get();
+  if (auto failed = engine_errors_.find(language); failed != engine_errors_.end()) {
+    return stage_failure(FailureKind::kFinal, "ocr: " + failed->second);
   }
-  api_.SetVariable("debug_file", "/dev/null");
-  version_ = std::string("ocr/1 tesseract-") + tesseract::TessBaseAPI::Version() + " " + language_;
+  auto loaded = OcrEngine::load(language, tessdata_dir_);
+  if (!loaded) {
+    engine_errors_[language] = loaded.error().message;
+    return stage_failure(FailureKind::kFinal, "ocr: " + loaded.error().message);
+  }
+  return (engines_[language] = std::move(*loaded)).get();
 }
 
-StageOutcome OcrStage::run(const StageContext& context) {
-  if (!init_error_.empty()) return stage_failure(FailureKind::kFinal, init_error_);
-  try {
-    return recognise_document(context);
-  } catch (const std::bad_alloc&) {
-    api_.Clear();
-    return stage_failure(FailureKind::kRetryable, source_file_name(context.record) + ": out of memory during OCR — retrying");
+StageValue<std::optional<std::vector<RecognisedPage>>> OcrStage::own_text(const StageContext& context,
+                                                                          const std::vector<PageRef>& pages) {
+  const json& record = context.record;
+  const auto original = record.find("original");
+  if (original == record.end() || !original->is_object() || original->value("media_type", "") != "application/pdf") {
+    return std::optional<std::vector<RecognisedPage>>{};
   }
+  auto sha = required_string(record, {"original", "sha256"}, "ocr");
+  if (!sha) return tl::unexpected(sha.error());
+  auto bytes = read_blob(context.blobs, *sha, source_file_name(record) + " original");
+  if (!bytes) return tl::unexpected(bytes.error());
+  auto text = born_digital_text(*bytes, rendered_pages(record, pages));
+  // A PDF whose text poppler cannot read is OCR'd like a scan.
+  if (!text) return std::optional<std::vector<RecognisedPage>>{};
+  return *text;
 }
 
-int OcrStage::count_words() {
-  std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
-  if (!it) return 0;
-  int words = 0;
-  do {
-    std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
-    if (word && word[0] != '\0') ++words;
-  } while (it->Next(tesseract::RIL_WORD));
-  return words;
-}
-
-StageValue<PageText> OcrStage::recognise_page(BlobAccess& blobs, const PageRef& page, const std::string& file) {
-  const std::string where = file + ": page " + std::to_string(page.page);
-  auto png = read_blob(blobs, page.blob, where + " image");
-  if (!png) return tl::unexpected(png.error());
-  auto pix = decode_image(*png);
-  if (!pix) {
-    return stage_failure(FailureKind::kFinal, where + ": the stored page image cannot be decoded — report to IT");
-  }
-  api_.SetImage(pix->get());
-  const int dpi = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
-  api_.SetSourceResolution(dpi > 0 ? dpi : 300);
-  if (api_.Recognize(nullptr) != 0) {
-    api_.Clear();
-    return stage_failure(FailureKind::kFinal, where + ": Tesseract could not process the page — report to IT");
-  }
-  PageText result;
-  std::unique_ptr<char[]> text(api_.GetUTF8Text());
-  result.text = text ? text.get() : "";
-  result.words = count_words();
-  result.confidence = result.words > 0 ? api_.MeanTextConf() : 0.0;
-  api_.Clear();
-  return result;
-}
-
-StageOutcome OcrStage::recognise_document(const StageContext& context) {
+StageOutcome OcrStage::recognise_document(const StageContext& context, const JobSettings& settings) {
   const std::string file = source_file_name(context.record);
   auto pages = read_page_refs(context.record, "ocr");
   if (!pages) return tl::unexpected(pages.error());
+  auto born_digital = own_text(context, *pages);
+  if (!born_digital) return tl::unexpected(born_digital.error());
+  OcrEngine* engine = nullptr;
+  if (!*born_digital) {
+    auto found = engine_for(settings.language);
+    if (!found) return tl::unexpected(found.error());
+    engine = *found;
+  }
+  auto pdf = SearchablePdf::create({file, received_at(context.record), settings.font_file, settings.icc_profile});
+  if (!pdf) return stage_failure(FailureKind::kFinal, "ocr: " + pdf.error().message + " — check [stages.ocr] pdf_font / icc_profile");
+
   json page_entries = json::array();
+  std::vector<RecognisedPage> texts;
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
-  for (const PageRef& page : *pages) {
-    auto recognised = recognise_page(context.blobs, page, file);
-    if (!recognised) return tl::unexpected(recognised.error());
-    auto text_blob = write_blob(context.blobs, recognised->text, file + ": page " + std::to_string(page.page) + " text");
+  int g4_pages = 0;
+  for (size_t i = 0; i < pages->size(); ++i) {
+    const PageRef& page = (*pages)[i];
+    const std::string where = file + ": page " + std::to_string(page.page);
+    const auto broken = [&](const std::string& problem) {
+      return stage_failure(FailureKind::kFinal, where + ": " + problem + " — report to IT");
+    };
+    auto png = read_blob(context.blobs, page.blob, where + " image");
+    if (!png) return tl::unexpected(png.error());
+    auto pix = decode_image(*png);
+    if (!pix) return broken("the stored page image cannot be decoded");
+    const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
+    RecognisedPage text;
+    if (engine != nullptr) {
+      auto recognised = engine->recognise(pix->get(), dpi_y);
+      if (!recognised) return broken(recognised.error().message);
+      text = std::move(*recognised);
+    } else {
+      text = std::move((**born_digital)[i]);
+    }
+    auto image = pdf_page_image(pix->get(), settings.jpeg_quality, page.dpi_x, page.dpi_y);
+    if (!image) return broken(image.error().message);
+    g4_pages += image->encoding == PdfPageImage::Encoding::kCcittG4;
+    if (auto added = (*pdf)->add_page(*image, text); !added) return broken(added.error().message);
+    auto text_blob = write_blob(context.blobs, text.text, where + " text");
     if (!text_blob) return tl::unexpected(text_blob.error());
     page_entries.push_back({{"page", page.page},
                             {"text_blob", *text_blob},
-                            {"confidence", round_to_tenths(recognised->confidence)},
-                            {"words", recognised->words}});
-    if (page_entries.size() > 1) document_text += '\f';
-    document_text += recognised->text;
-    weighted_confidence += recognised->confidence * recognised->words;
-    total_words += recognised->words;
+                            {"confidence", round_to_tenths(text.confidence)},
+                            {"words", text.words}});
+    if (i > 0) document_text += '\f';
+    document_text += text.text;
+    weighted_confidence += text.confidence * text.words;
+    total_words += text.words;
+    texts.push_back(std::move(text));
   }
+  const std::string software = engine != nullptr ? OcrEngine::engine_name() : "pdf-text (poppler)";
   auto text_blob = write_blob(context.blobs, document_text, file + ": document text");
   if (!text_blob) return tl::unexpected(text_blob.error());
+  auto alto_blob = write_blob(context.blobs, alto_xml(texts, file, software), file + ": ALTO XML");
+  if (!alto_blob) return tl::unexpected(alto_blob.error());
+  auto pdf_bytes = (*pdf)->finish();
+  if (!pdf_bytes) return stage_failure(FailureKind::kFinal, file + ": " + pdf_bytes.error().message + " — report to IT");
+  auto pdf_blob = write_blob(context.blobs, *pdf_bytes, file + ": searchable PDF");
+  if (!pdf_blob) return tl::unexpected(pdf_blob.error());
+
+  const double confidence = total_words > 0 ? round_to_tenths(weighted_confidence / total_words) : 0.0;
   StageResult result;
-  result.patch["ocr"] = {{"version", version_},
-                         {"engine", std::string("tesseract ") + tesseract::TessBaseAPI::Version()},
-                         {"language", language_},
+  result.patch["ocr"] = {{"version", version()},
+                         {"engine", software},
+                         {"text_source", engine != nullptr ? "ocr" : "born_digital"},
+                         {"language", engine != nullptr ? json(settings.language) : json()},
                          {"pages", std::move(page_entries)},
                          {"text_blob", *text_blob},
-                         {"confidence", total_words > 0 ? round_to_tenths(weighted_confidence / total_words) : 0.0}};
+                         {"alto_blob", *alto_blob},
+                         {"confidence", confidence},
+                         {"min_confidence", settings.min_confidence}};
+  const int page_count = (*pdf)->page_count();
+  result.patch["pdf"] = {{"sha256", *pdf_blob},
+                         {"size", pdf_bytes->size()},
+                         {"pages", page_count},
+                         {"media_type", "application/pdf"},
+                         {"conformance", "PDF/A-2b"},
+                         {"images", {{"ccitt_g4", g4_pages}, {"jpeg", page_count - g4_pages}}},
+                         {"jpeg_quality", settings.jpeg_quality}};
+  if (engine != nullptr && confidence < settings.min_confidence) {
+    char reason[256];
+    std::snprintf(reason, sizeof reason,
+                  "OCR unsure: mean word confidence %.1f is below this tenant's threshold %.0f — check the "
+                  "text against the scan, correct or rescan",
+                  confidence, settings.min_confidence);
+    result.clearing_reason = reason;
+  }
   return result;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
-  auto language = string_setting(settings, "language", "deu");
+  const JobSettings builtin{"deu", 80, 60, kDefaultFont, kDefaultIcc};
+  auto defaults = read_settings(settings, builtin);
+  if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");
-  if (!language) return fail(ErrorKind::kInvalidInput, "stage ocr: " + language.error().message);
   if (!tessdata) return fail(ErrorKind::kInvalidInput, "stage ocr: " + tessdata.error().message);
-  if (language->empty()) return fail(ErrorKind::kInvalidInput, "stage ocr: setting language must not be empty");
-  return std::unique_ptr<Stage>(std::make_unique<OcrStage>(*language, *tessdata));
+  return std::unique_ptr<Stage>(std::make_unique<OcrStage>(std::move(*defaults), *tessdata));
 }
 
 }  // namespace zpe

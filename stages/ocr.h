@@ -1,24 +1,35 @@
-// The ocr stage: recognises the text of every page image with Tesseract, in-process.
+// The ocr stage: recognises the text of every page image with Tesseract, in-process, and
+// builds the document's searchable PDF/A-2b, plain text and ALTO XML.
 // Created through make_stage("ocr", settings) (stages/registry.cpp).
 //
-// The Tesseract model is loaded once, when the stage is made, and reused for every job
-// (OMP_THREAD_LIMIT=1 is set first so one worker uses one core; add workers for more).
-// If the model cannot be loaded the stage is still made, and every run() fails kFinal with
-// a reason naming the language and the tessdata directory, so documents go to clearing
-// with that reason instead of a worker that will not start.
+// Models are loaded once per language and kept for the worker's life (OMP_THREAD_LIMIT=1
+// first, so one worker uses one core; add workers for more). The language comes from the
+// job's settings, so each tenant may have its own ("deu", "deu+eng", any installed model).
+// A model that cannot be loaded fails the job kFinal with a reason naming the language and
+// the tessdata directory, so documents go to clearing instead of a worker that will not start.
 //
-// Reads record["pages"] (from prepare): each page's PNG blob and resolution.
+// A born-digital PDF original (record.original.media_type application/pdf with text on
+// every page) is not OCR'd: its own text is kept (stages/born_digital.h, confidence 100).
+//
+// Reads record["pages"] (from prepare): each page's PNG blob and resolution; for PDFs
+// record["original"] and pages[].source_page.
 // Patch:
-//   ocr: {"version", "engine": "tesseract 5.3.0", "language",
-//         "pages": [{"page", "text_blob", "confidence" (0..100), "words"}, ...],
-//         "text_blob": the whole text, pages joined by '\f',
-//         "confidence": mean of the pages' confidences weighted by their words (0..100)}
-// A page without text has confidence 0 and 0 words; that is not a failure.
+//   ocr: {"version", "engine", "text_source": "ocr" | "born_digital", "language" (null when
+//         born-digital), "pages": [{"page", "text_blob", "confidence" (0..100), "words"}, ...],
+//         "text_blob": the whole text, pages joined by '\f', "alto_blob": ALTO v4 XML,
+//         "confidence": mean of the pages' confidences weighted by their words (0..100),
+//         "min_confidence": the threshold applied}
+//   pdf: {"sha256", "size", "pages", "media_type", "conformance": "PDF/A-2b",
+//         "images": {"ccitt_g4", "jpeg"}, "jpeg_quality"}  (stages/searchable_pdf.h)
+// A document whose OCR confidence is below min_confidence goes to CLEARING "OCR unsure"
+// (with the patch, so the operator sees what was read). A page without text has confidence
+// 0 and 0 words; that is not a failure.
 // Failures: a missing page image or blob store faults (stage_io.h); a page image that
-// cannot be decoded is kFinal. Idempotent for a given model and language.
+// cannot be decoded or embedded, a missing font or ICC profile are kFinal. Idempotent for
+// a given model and language: the same record gives the same blobs.
 //
-// Settings: language ("deu"; "deu+eng" for several), tessdata_dir (Tesseract's default
-// when absent).
+// Settings (per tenant): language ("deu"), min_confidence (60), jpeg_quality (80),
+// pdf_font, icc_profile (see config/zpe.toml); tessdata_dir (Tesseract's default when absent).
 #pragma once
 
 #include <memory>

@@ -7,8 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <podofo/podofo.h>
+
 #include "stages/testing_blob_access.h"
 #include "stages/testing_page_images.h"
+#include "stages/testing_pdf_checks.h"
 
 namespace zpe {
 namespace {
@@ -42,8 +45,7 @@ class OcrStageTest : public ::testing::Test {
     return {{"source", {{"file", "letter.tif"}}}, {"pages", pages}};
   }
 
-  StageOutcome run(Stage& stage, const json& record) {
-    const json settings = json::object();
+  StageOutcome run(Stage& stage, const json& record, const json& settings = json::object()) {
     return stage.run(StageContext{record, settings, blobs_});
   }
 
@@ -143,9 +145,114 @@ TEST_F(OcrStageTest, OcrStage_KeepsTesseractOnOneThread) {
   EXPECT_EQ(get_levels(), 0);
 }
 
+TEST_F(OcrStageTest, OcrStage_WritesSearchablePdfA) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"});
+  PixPtr bilevel = testing::to_bilevel(page.get());
+  const auto outcome = run(*stage_, record_with_pages({bilevel.get(), page.get()}));
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& pdf = outcome->patch["pdf"];
+  EXPECT_EQ(pdf["pages"], 2);
+  EXPECT_EQ(pdf["conformance"], "PDF/A-2b");
+  EXPECT_EQ(pdf["images"]["ccitt_g4"], 1);
+  EXPECT_EQ(pdf["images"]["jpeg"], 1);
+  const std::string bytes = blobs_.get(pdf["sha256"]);
+  EXPECT_EQ(bytes.size(), pdf["size"].get<size_t>());
+  EXPECT_TRUE(testing::pdfa_problems(bytes).empty());
+  EXPECT_NE(blobs_.get(outcome->patch["ocr"]["alto_blob"]).find("CONTENT=\"8123456-423\""), std::string::npos);
+  if (!testing::have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  testing::TemporaryPdf file(bytes);
+  EXPECT_NE(testing::run_command("pdftotext " + file.path() + " -", false).text.find("8123456-423"), std::string::npos);
+}
+
+TEST_F(OcrStageTest, OcrStage_LowConfidenceGoesToClearingWithItsPdf) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"}, 1240, 400, 150);
+  const json record = record_with_pages({page.get()});
+  const auto outcome = run(*stage_, record, {{"min_confidence", 100}});
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  ASSERT_TRUE(outcome->clearing_reason);
+  EXPECT_EQ(outcome->clearing_reason->rfind("OCR unsure: mean word confidence", 0), 0u) << *outcome->clearing_reason;
+  EXPECT_TRUE(outcome->patch.contains("pdf")) << "the operator sees what was read";
+  const auto confident = run(*stage_, record, {{"min_confidence", 10}});
+  ASSERT_TRUE(confident);
+  EXPECT_FALSE(confident->clearing_reason);
+}
+
+TEST_F(OcrStageTest, OcrStage_UsesTheTenantsLanguage) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"}, 1240, 400, 150);
+  const json record = record_with_pages({page.get()});
+  const auto both = run(*stage_, record, {{"language", "deu+eng"}});
+  ASSERT_TRUE(both) << both.error().reason;
+  EXPECT_EQ(both->patch["ocr"]["language"], "deu+eng");
+  const auto missing = run(*stage_, record, {{"language", "qqq"}});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, FailureKind::kFinal);
+  EXPECT_NE(missing.error().reason.find("\"qqq\""), std::string::npos) << missing.error().reason;
+  const auto malformed = run(*stage_, record, {{"language", "deu; rm"}});
+  ASSERT_FALSE(malformed);
+  EXPECT_NE(malformed.error().reason.find("not a Tesseract language"), std::string::npos);
+}
+
+// A born-digital PDF: one A4 page with real text in Helvetica (no image).
+std::string born_digital_pdf() {
+  PoDoFo::PdfMemDocument document;
+  PoDoFo::PdfPage* page = document.CreatePage(PoDoFo::PdfPage::CreateStandardPageSize(PoDoFo::ePdfPageSize_A4));
+  PoDoFo::PdfPainter painter;
+  painter.SetPage(page);
+  painter.SetFont(document.CreateFont("Helvetica"));
+  painter.GetFont()->SetFontSize(12);
+  painter.DrawText(72, 700, PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>("Aktenzeichen 8123456-423")));
+  painter.DrawText(72, 680, PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>("Verwaltungsgericht Ansbach")));
+  painter.FinishPage();
+  PoDoFo::PdfRefCountedBuffer buffer;
+  PoDoFo::PdfOutputDevice device(&buffer);
+  document.Write(&device);
+  return std::string(buffer.GetBuffer(), device.GetLength());
+}
+
+TEST_F(OcrStageTest, OcrStage_BornDigitalPdfKeepsItsOwnTextWithoutOcr) {
+  PixPtr rendered = testing::render_text_page({}, 2480, 3508, 300);  // what prepare would render
+  json record = record_with_pages({rendered.get()});
+  record["pages"][0]["source_page"] = 1;
+  const std::string pdf = born_digital_pdf();
+  record["original"] = {{"sha256", blobs_.put(pdf)}, {"size", pdf.size()}, {"media_type", "application/pdf"}};
+  const auto outcome = run(*stage_, record);
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& ocr = outcome->patch["ocr"];
+  EXPECT_EQ(ocr["text_source"], "born_digital");
+  EXPECT_TRUE(ocr["language"].is_null());
+  EXPECT_EQ(ocr["confidence"], 100.0);
+  EXPECT_FALSE(outcome->clearing_reason);
+  const std::string text = blobs_.get(ocr["text_blob"]);
+  EXPECT_NE(text.find("Aktenzeichen 8123456-423"), std::string::npos) << text;
+  const std::string output = blobs_.get(outcome->patch["pdf"]["sha256"]);
+  EXPECT_TRUE(testing::pdfa_problems(output).empty());
+  if (!testing::have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  testing::TemporaryPdf file(output);
+  const auto extracted = testing::run_command("pdftotext " + file.path() + " -", false).text;
+  EXPECT_NE(extracted.find("Aktenzeichen 8123456-423"), std::string::npos) << extracted;
+  EXPECT_NE(extracted.find("Verwaltungsgericht Ansbach"), std::string::npos) << extracted;
+}
+
+TEST_F(OcrStageTest, OcrStage_ScannedPdfWithoutTextIsOcrd) {
+  PoDoFo::PdfMemDocument empty;
+  empty.CreatePage(PoDoFo::PdfPage::CreateStandardPageSize(PoDoFo::ePdfPageSize_A4));
+  PoDoFo::PdfRefCountedBuffer buffer;
+  PoDoFo::PdfOutputDevice device(&buffer);
+  empty.Write(&device);
+  const std::string pdf(buffer.GetBuffer(), device.GetLength());
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"}, 1240, 1754, 150);
+  json record = record_with_pages({page.get()});
+  record["original"] = {{"sha256", blobs_.put(pdf)}, {"size", pdf.size()}, {"media_type", "application/pdf"}};
+  const auto outcome = run(*stage_, record);
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  EXPECT_EQ(outcome->patch["ocr"]["text_source"], "ocr");
+}
+
 TEST_F(OcrStageTest, OcrStage_RefusesBadSettings) {
   EXPECT_FALSE(make_ocr_stage({{"language", 5}}));
   EXPECT_FALSE(make_ocr_stage({{"language", ""}}));
+  EXPECT_FALSE(make_ocr_stage({{"min_confidence", 101}}));
+  EXPECT_FALSE(make_ocr_stage({{"jpeg_quality", 0}}));
 }
 
 }  // namespace

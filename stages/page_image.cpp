@@ -1,5 +1,6 @@
 #include "stages/page_image.h"
 
+#include <cstdint>
 #include <mutex>
 
 #include <leptonica/allheaders.h>
@@ -116,6 +117,54 @@ Result<std::string> encode_jpeg(Pix* pix, int quality) {
   size_t size = 0;
   const l_ok status = pixWriteMemJpeg(&data, &size, source.get(), quality, 0);
   return take_leptonica_buffer(status, data, size, "JPEG");
+}
+
+namespace {
+
+uint32_t tiff_number(const std::string& tiff, size_t at, int bytes, bool little_endian) {
+  uint32_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    const auto byte = static_cast<uint8_t>(tiff[at + (little_endian ? bytes - 1 - i : i)]);
+    value = (value << 8) | byte;
+  }
+  return value;
+}
+
+// The bytes of the only strip of a single-image TIFF (what Leptonica writes for G4).
+Result<std::string> only_tiff_strip(const std::string& tiff) {
+  const auto broken = [] { return fail(ErrorKind::kInternal, "cannot extract the G4 data from the TIFF"); };
+  if (tiff.size() < 8 || (tiff.compare(0, 2, "II") != 0 && tiff.compare(0, 2, "MM") != 0)) return broken();
+  const bool le = tiff[0] == 'I';
+  const uint32_t ifd = tiff_number(tiff, 4, 4, le);
+  if (ifd + 2 > tiff.size()) return broken();
+  const uint32_t entries = tiff_number(tiff, ifd, 2, le);
+  if (ifd + 2 + entries * 12 > tiff.size()) return broken();
+  int64_t offset = -1, length = -1;
+  for (uint32_t e = 0; e < entries; ++e) {
+    const size_t at = ifd + 2 + e * 12;
+    const uint32_t tag = tiff_number(tiff, at, 2, le);
+    const uint32_t type = tiff_number(tiff, at + 2, 2, le);
+    const uint32_t count = tiff_number(tiff, at + 4, 4, le);
+    if (tag != 273 && tag != 279) continue;
+    if (count != 1) return fail(ErrorKind::kInternal, "the G4 TIFF has more than one strip");
+    const uint32_t value = type == 3 ? tiff_number(tiff, at + 8, 2, le) : tiff_number(tiff, at + 8, 4, le);
+    (tag == 273 ? offset : length) = value;
+  }
+  if (offset < 0 || length <= 0 || static_cast<size_t>(offset + length) > tiff.size()) return broken();
+  return tiff.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+}
+
+}  // namespace
+
+Result<std::string> encode_g4(Pix* pix) {
+  quiet_leptonica();
+  if (pixGetDepth(pix) != 1) return fail(ErrorKind::kInvalidInput, "only 1-bit pages can be stored as CCITT G4");
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  const l_ok status = pixWriteMemTiff(&data, &size, pix, IFF_TIFF_G4);
+  auto tiff = take_leptonica_buffer(status, data, size, "CCITT G4 TIFF");
+  if (!tiff) return tiff;
+  return only_tiff_strip(*tiff);
 }
 
 }  // namespace zpe

@@ -44,4 +44,8 @@ Result<std::string> encode_png(Pix* pix);
 // JPEG at `quality` (1..100); 1-bit pages are expanded to 8-bit grey first.
 Result<std::string> encode_jpeg(Pix* pix, int quality);
 
+// A 1-bit page as raw CCITT Group 4 data (K=-1, black is 1 in the PIX, rows MSB first,
+// no TIFF wrapper), as a PDF's /CCITTFaxDecode filter reads it. Errors: not 1 bit deep.
+Result<std::string> encode_g4(Pix* pix);
+
 }  // namespace zpe

@@ -1,22 +1,17 @@
-// The route stage: decides where a classified document goes and builds what it delivers.
+// The route stage: decides where a classified document goes.
 // Created through make_stage("route", settings) (stages/registry.cpp).
 //
-// Today there is one target, the case file: a document with a case number gets a PDF of
-// its page images (JPEG, one PDF page per image at the image's physical size; see
-// casefile_pdf.h). A document without a case number (record.classification.case_number
-// null or absent), or with one that is not of the form 1234567-123, goes to the clearing
-// station with a reason for the operator, and no PDF is built.
+// Today there is one target, the case file: a document with a case number goes there
+// with the searchable PDF/A the ocr stage built (record["pdf"], possibly replaced by a
+// later signing stage); route builds no PDF itself. A document without a case number
+// (record.classification.case_number null or absent), or with one that is not of the
+// form 1234567-123, goes to the clearing station with a reason for the operator.
 //
-// Reads record["classification"]["case_number"], record["pages"] (from prepare) and
-// record["source"]["received_at"] (the PDF's creation date, so the PDF is reproducible).
-// Patch when routed:
-//   route: {"version", "target": "casefile", "case_number"}
-//   pdf:   {"sha256", "size", "pages"}
+// Reads record["classification"]["case_number"] and record["pdf"]["sha256"].
+// Patch when routed:          route: {"version", "target": "casefile", "case_number"}
 // Patch when sent to clearing: route: {"version", "target": null}, plus clearing_reason.
-// Failures: missing page images or blob faults (stage_io.h); a page image that cannot be
-// decoded or embedded is kFinal. Idempotent: the same record gives the same PDF bytes.
-//
-// Settings: jpeg_quality (1..100, default 80).
+// Failures: a routable record without record.pdf is kFinal (the ocr stage has not run).
+// Idempotent. No settings.
 #pragma once
 
 #include <memory>

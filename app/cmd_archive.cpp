@@ -1,0 +1,125 @@
+// Evidence commands: `zpe audit verify` (the hash-chained audit trail), `zpe archive
+// verify` (the write-once archival packages) and `zpe archiver` (the loop that writes a
+// package for every filed document; `zpe run` starts it unless [archive] enabled = false).
+// Both verify commands print every difference and exit 1 when there is any.
+#include <cstdio>
+#include <set>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "connectors/archive_package.h"
+#include "pipeline/audit_verify.h"
+
+namespace zpe::app {
+
+namespace {
+
+int verify_audit(const GlobalOptions& options, bool as_json) {
+  auto opened = open_store(options, false);
+  if (!opened) return kBadArgs;
+  auto entries = opened->jobs->audit_all();
+  if (!entries) {
+    spdlog::error("{}", entries.error().message);
+    return kFailed;
+  }
+  const AuditVerdict verdict = verify_audit_chain(*entries);
+  if (as_json) {
+    nlohmann::json problems = nlohmann::json::array();
+    for (const auto& p : verdict.problems) problems.push_back({{"seq", p.seq}, {"problem", p.what}});
+    std::printf("%s\n", nlohmann::json{{"intact", verdict.intact()}, {"records", verdict.records},
+                                       {"head_hash", verdict.head_hash}, {"problems", problems}}
+                            .dump(2)
+                            .c_str());
+  } else {
+    for (const auto& p : verdict.problems) std::printf("audit: %s\n", p.what.c_str());
+    std::printf("audit trail %s: %lld records, head hash %s\n", verdict.intact() ? "intact" : "BROKEN",
+                static_cast<long long>(verdict.records), verdict.head_hash.c_str());
+  }
+  return verdict.intact() ? kOk : kFailed;
+}
+
+int verify_archive(const GlobalOptions& options, const std::string& document_id, bool all) {
+  if (document_id.empty() == !all) {
+    std::fprintf(stderr, "archive verify: name one DOC_ID or --all\n");
+    return kBadArgs;
+  }
+  auto opened = open_store(options, false);
+  if (!opened) return kBadArgs;
+  auto packages = opened->jobs->archived_packages(all ? "" : document_id);
+  if (!packages) {
+    spdlog::error("{}", packages.error().message);
+    return kFailed;
+  }
+  if (!all && packages->empty()) {
+    std::printf("archive: %s has no archival package (not filed, or not archived yet)\n", document_id.c_str());
+    return kNotFound;
+  }
+  int differing = 0;
+  for (const ArchivedPackage& package : *packages) {
+    auto trail = opened->jobs->audit_trail(package.document_id);
+    if (!trail) {
+      spdlog::error("{}", trail.error().message);
+      return kFailed;
+    }
+    const auto problems = verify_package(opened->env.home.archive(), package, *trail);
+    for (const auto& problem : problems) std::printf("archive: %s\n", problem.c_str());
+    differing += !problems.empty();
+  }
+  std::printf("archive: %zu package(s) checked, %d with differences\n", packages->size(), differing);
+  return differing == 0 ? kOk : kFailed;
+}
+
+// Writes packages for FILED documents until stopped; restart-safe (see archive_package.h).
+int run_archiver(const GlobalOptions& options) {
+  auto opened = open_store(options, true);
+  if (!opened) return kBadArgs;
+  set_up_logging("archiver", options.log_level);
+  BlobStore blobs(opened->env.home.blobs());
+  install_stop_signals();
+  std::set<std::string> refused;  // packages an operator must look at; logged once
+  while (!stop_flag().load()) {
+    auto due = opened->jobs->filed_not_archived(50);
+    if (!due) spdlog::error("archiver: {}", due.error().message);
+    bool wrote = false;
+    for (const std::string& id : due ? *due : std::vector<std::string>{}) {
+      if (stop_flag().load() || refused.count(id)) continue;
+      auto package = write_package(*opened->jobs, blobs, opened->env.home.archive(), id, now_ms());
+      if (!package) {
+        spdlog::error("archiver: {}: {}", id, package.error().message);
+        if (package.error().kind == ErrorKind::kCorruption) refused.insert(id);
+        continue;
+      }
+      spdlog::info("archiver: {} archived in {}", id, package->package);
+      wrote = true;
+    }
+    if (!wrote) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action) {
+  auto* audit = app.add_subcommand("audit", "the hash-chained audit trail");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check every audit record's hash and link; exit 1 on any break");
+  static bool audit_json = false;
+  audit_verify->add_flag("--json", audit_json, "print the verdict as JSON");
+  audit_verify->callback([&] { action = [&] { return verify_audit(options, audit_json); }; });
+
+  auto* archive = app.add_subcommand("archive", "the write-once archival packages under <home>/archive");
+  archive->require_subcommand(1);
+  auto* archive_verify = archive->add_subcommand("verify", "re-hash packages and name every difference; exit 1 on any");
+  static std::string document_id;
+  static bool all = false;
+  archive_verify->add_option("DOC_ID", document_id, "the document whose package to check");
+  archive_verify->add_flag("--all", all, "check every package");
+  archive_verify->callback([&] { action = [&] { return verify_archive(options, document_id, all); }; });
+
+  auto* archiver = app.add_subcommand("archiver", "write an archival package for every filed document (zpe run starts it)");
+  archiver->callback([&] { action = [&] { return run_archiver(options); }; });
+}
+
+}  // namespace zpe::app

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Measures the searchable PDFs of a finished `zpe run`: the character error rate (CER)
+of each PDF's text layer against the sample's ground truth, bytes per page by image
+kind, and OCR time per page. Python standard library only.
+
+Usage: bench/eval_ocr.py ZPE_BINARY HOME SAMPLES_DIR [--json]
+CER = Levenshtein distance / length of the truth, after both texts are reduced to words
+separated by single spaces (layout and line breaks are not what is measured).
+"""
+import glob
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+
+def levenshtein(a, b):
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def words(text):
+    return " ".join(text.split())
+
+
+def zpe_json(binary, home, *args):
+    out = subprocess.run([binary, "--home", home, "--log-level", "error", *args, "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out[out.find("[") if out.lstrip().startswith("[") else out.find("{"):])
+
+
+def blob_path(home, sha):
+    found = glob.glob(os.path.join(home, "var", "blobs", "**", sha), recursive=True)
+    return found[0] if found else None
+
+
+def main():
+    binary, home, samples = sys.argv[1:4]
+    as_json = "--json" in sys.argv[4:]
+    db = sqlite3.connect(os.path.join(home, "var", "jobs.sqlite"))
+    results = []
+    for doc in zpe_json(binary, home, "list"):
+        truth_file = os.path.join(samples, doc["source_file"] + ".truth.json")
+        if not os.path.exists(truth_file):
+            continue
+        record = zpe_json(binary, home, "show", doc["document_id"])["record"]
+        pdf = record.get("pdf")
+        if not pdf:
+            continue
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", blob_path(home, pdf["sha256"]), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        with open(truth_file, encoding="utf-8") as f:
+            truth = json.load(f)
+        expected = words(truth["text"])
+        distance = levenshtein(words(text), expected)
+        ocr_ms = db.execute("SELECT SUM(finished_ms - started_ms) FROM stage_runs WHERE document_id = ? "
+                            "AND stage = 'ocr' AND outcome = 'done'", (doc["document_id"],)).fetchone()[0] or 0
+        kinds = set(a["color"] for a in truth.get("artefacts", []))
+        results.append({
+            "file": doc["source_file"], "state": doc["state"], "pages": pdf["pages"],
+            "kind": kinds.pop() if len(kinds) == 1 else "mixed",
+            "cer": distance / max(1, len(expected)), "errors": distance, "chars": len(expected),
+            "pdf_bytes": pdf["size"], "bytes_per_page": pdf["size"] / pdf["pages"],
+            "ocr_ms_per_page": ocr_ms / pdf["pages"], "confidence": record["ocr"]["confidence"],
+        })
+    errors = sum(r["errors"] for r in results)
+    chars = sum(r["chars"] for r in results)
+    summary = {"documents": len(results), "cer_overall": errors / max(1, chars),
+               "cer_worst": max((r["cer"] for r in results), default=0.0)}
+    for kind in ("bilevel", "grey", "colour"):
+        docs = [r for r in results if r["kind"] == kind]
+        pages = sum(r["pages"] for r in docs)
+        if pages:
+            summary["bytes_per_page_" + kind] = sum(r["pdf_bytes"] for r in docs) / pages
+    pages = sum(r["pages"] for r in results)
+    summary["ocr_ms_per_page"] = sum(r["ocr_ms_per_page"] * r["pages"] for r in results) / max(1, pages)
+    if as_json:
+        print(json.dumps({"summary": summary, "documents": results}, indent=1))
+        return
+    for r in results:
+        print(f"{r['file']:18} {r['kind']:8} {r['pages']} p  CER {100 * r['cer']:5.2f} %  "
+              f"{r['bytes_per_page'] / 1024:6.1f} KiB/page  OCR {r['ocr_ms_per_page']:6.0f} ms/page  conf {r['confidence']}")
+    print(f"overall CER {100 * summary['cer_overall']:.2f} % ({errors} of {chars} characters), "
+          f"worst document {100 * summary['cer_worst']:.2f} %")
+    for kind in ("bilevel", "grey", "colour"):
+        if "bytes_per_page_" + kind in summary:
+            print(f"bytes per page, {kind}: {summary['bytes_per_page_' + kind]:.0f}")
+    print(f"OCR time per page: {summary['ocr_ms_per_page']:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
