@@ -18,8 +18,9 @@ namespace zpe {
 namespace {
 
 constexpr tmsize_t kMaxTiffHeaderAlloc = 64 * 1024 * 1024;
-// A page side below this is no scan (a business card at 100 dpi is still over 200 pixels).
-constexpr int64_t kMinPageSidePx = 100;
+// A page side below this is no scan (a 1 x 1 image, a tracking pixel); kept low so that
+// strips and labels still pass.
+constexpr int64_t kMinPageSidePx = 16;
 
 // The last libtiff error of this thread, for the operator's reason.
 thread_local std::string tls_tiff_error;
