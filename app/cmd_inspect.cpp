@@ -157,6 +157,17 @@ int show(const GlobalOptions& options, const std::string& id, bool as_json) {
                 c.value("letter_date", nlohmann::json()).dump().c_str(), c.value("doc_type", nlohmann::json()).dump().c_str());
   }
   if (rec.contains("page_count")) std::printf("  pages: %s\n", rec["page_count"].dump().c_str());
+  if (rec.contains("quality") && rec["quality"].contains("verdicts")) {
+    std::printf("  quality (blank pages: %s):\n", rec["quality"].value("blank_pages", "").c_str());
+    for (const auto& v : rec["quality"]["verdicts"]) {
+      const auto& m = v.value("measured", nlohmann::json::object());
+      std::printf("    source page %s: %-6s dpi %s sharpness %s contrast %s skew %s° ink %s\n", v["source_page"].dump().c_str(),
+                  v.value("verdict", "").c_str(), m.value("effective_dpi", nlohmann::json()).dump().c_str(),
+                  m.value("sharpness", nlohmann::json()).dump().c_str(), m.value("contrast", nlohmann::json()).dump().c_str(),
+                  m.value("residual_skew_deg", nlohmann::json()).dump().c_str(), m.value("ink_coverage", nlohmann::json()).dump().c_str());
+      for (const auto& reason : v.value("reasons", nlohmann::json::array())) std::printf("      %s\n", reason.get<std::string>().c_str());
+    }
+  }
   if (rec.contains("ocr")) std::printf("  OCR confidence: %s\n", rec["ocr"].value("confidence", nlohmann::json()).dump().c_str());
   std::printf("\nstage runs:\n");
   for (const auto& r : out["stage_runs"]) {
