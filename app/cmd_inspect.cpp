@@ -186,7 +186,7 @@ int list(const GlobalOptions& options, const std::string& state, int limit, bool
   auto opened = open_store(options, false);
   if (!opened) return kNotFound;
   if (!state.empty() && !parse_state(state)) {
-    spdlog::error("unknown state '{}' (QUEUED, RUNNING, FILED, CLEARING, QUARANTINED)", state);
+    spdlog::error("unknown state '{}' (QUEUED, RUNNING, FILED, CLEARING, QUARANTINED, SPLIT)", state);
     return kBadArgs;
   }
   auto rows = opened->jobs->list(state.empty() ? std::nullopt : std::optional<std::string>(state), limit);
@@ -237,7 +237,7 @@ void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action)
   static int list_limit = 1000;
   static bool list_json = false;
   auto* ls = app.add_subcommand("list", "documents, optionally in one state");
-  ls->add_option("--state", list_state, "QUEUED, RUNNING, FILED, CLEARING or QUARANTINED");
+  ls->add_option("--state", list_state, "QUEUED, RUNNING, FILED, CLEARING, QUARANTINED or SPLIT");
   ls->add_option("--limit", list_limit, "at most this many")->capture_default_str();
   ls->add_flag("--json", list_json, "print JSON");
   ls->callback([&] { action = [&] { return list(options, list_state, list_limit, list_json); }; });
