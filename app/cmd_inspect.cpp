@@ -156,6 +156,17 @@ int show(const GlobalOptions& options, const std::string& id, bool as_json) {
                 c.value("letter_date", nlohmann::json()).dump().c_str(), c.value("doc_type", nlohmann::json()).dump().c_str());
   }
   if (rec.contains("page_count")) std::printf("  pages: %s\n", rec["page_count"].dump().c_str());
+  if (rec.contains("quality") && rec["quality"].contains("verdicts")) {
+    std::printf("  quality (blank pages: %s):\n", rec["quality"].value("blank_pages", "").c_str());
+    for (const auto& v : rec["quality"]["verdicts"]) {
+      const auto& m = v.value("measured", nlohmann::json::object());
+      std::printf("    source page %s: %-6s dpi %s sharpness %s contrast %s skew %s° ink %s\n", v["source_page"].dump().c_str(),
+                  v.value("verdict", "").c_str(), m.value("effective_dpi", nlohmann::json()).dump().c_str(),
+                  m.value("sharpness", nlohmann::json()).dump().c_str(), m.value("contrast", nlohmann::json()).dump().c_str(),
+                  m.value("residual_skew_deg", nlohmann::json()).dump().c_str(), m.value("ink_coverage", nlohmann::json()).dump().c_str());
+      for (const auto& reason : v.value("reasons", nlohmann::json::array())) std::printf("      %s\n", reason.get<std::string>().c_str());
+    }
+  }
   if (rec.contains("ocr")) std::printf("  OCR confidence: %s\n", rec["ocr"].value("confidence", nlohmann::json()).dump().c_str());
   std::printf("\nstage runs:\n");
   for (const auto& r : out["stage_runs"]) {
@@ -174,7 +185,7 @@ int list(const GlobalOptions& options, const std::string& state, int limit, bool
   auto opened = open_store(options, false);
   if (!opened) return kNotFound;
   if (!state.empty() && !parse_state(state)) {
-    spdlog::error("unknown state '{}' (QUEUED, RUNNING, FILED, CLEARING, QUARANTINED)", state);
+    spdlog::error("unknown state '{}' (QUEUED, RUNNING, FILED, CLEARING, QUARANTINED, SPLIT)", state);
     return kBadArgs;
   }
   auto rows = opened->jobs->list(state.empty() ? std::nullopt : std::optional<std::string>(state), limit);
@@ -225,7 +236,7 @@ void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action)
   static int list_limit = 1000;
   static bool list_json = false;
   auto* ls = app.add_subcommand("list", "documents, optionally in one state");
-  ls->add_option("--state", list_state, "QUEUED, RUNNING, FILED, CLEARING or QUARANTINED");
+  ls->add_option("--state", list_state, "QUEUED, RUNNING, FILED, CLEARING, QUARANTINED or SPLIT");
   ls->add_option("--limit", list_limit, "at most this many")->capture_default_str();
   ls->add_flag("--json", list_json, "print JSON");
   ls->callback([&] { action = [&] { return list(options, list_state, list_limit, list_json); }; });

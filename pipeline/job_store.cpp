@@ -136,13 +136,14 @@ const char* state_name(DocState state) {
     case DocState::kFiled: return "FILED";
     case DocState::kClearing: return "CLEARING";
     case DocState::kQuarantined: return "QUARANTINED";
+    case DocState::kSplit: return "SPLIT";
   }
   return "QUEUED";
 }
 
 std::optional<DocState> parse_state(const std::string& name) {
   for (auto s : {DocState::kQueued, DocState::kRunning, DocState::kFiled, DocState::kClearing,
-                 DocState::kQuarantined}) {
+                 DocState::kQuarantined, DocState::kSplit}) {
     if (name == state_name(s)) return s;
   }
   return std::nullopt;
@@ -310,7 +311,23 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
   std::optional<std::string> reason;
   std::string action = "stage_done";
   nlohmann::json detail = {{"stage", doc.stage}, {"version", c.stage_version}, {"worker", c.worker}};
-  if (c.clearing_reason) {
+  if (!c.clearing_reason && !next.empty() && splits_document(c.patch, record)) {
+    auto children = add_split_children(doc.id, record, next, c.now_ms, "worker:" + c.worker);
+    if (children) {
+      state = "SPLIT";
+      action = "split";
+      std::string ids;
+      for (const auto& id : *children) ids += (ids.empty() ? "" : ", ") + id;
+      reason = "split into " + std::to_string(children->size()) + " documents: " + ids;
+      detail["children"] = *children;
+      detail["note"] = *reason;
+    } else {
+      state = "CLEARING";
+      reason = doc.stage + ": " + children.error().message + " — report to IT";
+      action = "to_clearing";
+      detail["reason"] = *reason;
+    }
+  } else if (c.clearing_reason) {
     state = "CLEARING";
     reason = c.clearing_reason;
     action = "to_clearing";

@@ -5,7 +5,8 @@
 // Every state change is one transaction and writes its audit record in the same
 // transaction. A document is in exactly one state (docs/ARCHITECTURE.md):
 //   QUEUED (waiting for `stage`) -> RUNNING (leased to a worker) -> QUEUED (next stage) ...
-//   -> FILED (routed, event in the outbox) | CLEARING (a person decides) | QUARANTINED.
+//   -> FILED (routed, event in the outbox) | CLEARING (a person decides) | QUARANTINED
+//   | SPLIT (a batch: its documents go on as children of their own, see complete()).
 // Results are fenced by lease id: a result for a lease that was expired or replaced is
 // refused. Several processes may open the same store (dispatcher, intake, status); one
 // JobStore object is used by one thread at a time.
@@ -28,7 +29,7 @@ struct sqlite3;
 
 namespace zpe {
 
-enum class DocState { kQueued, kRunning, kFiled, kClearing, kQuarantined };
+enum class DocState { kQueued, kRunning, kFiled, kClearing, kQuarantined, kSplit };
 const char* state_name(DocState state);
 std::optional<DocState> parse_state(const std::string& name);
 
@@ -152,6 +153,11 @@ class JobStore {
   // Applies a stage result; false when the lease is not valid (the result is refused).
   // The next stage is the one after the current in `stages`; after the last, a document
   // whose record has route.target == "casefile" is FILED with an event, else CLEARING.
+  // A patch with split.documents that changes the page set (stages/split.h) makes one
+  // child document per entry, QUEUED at the next stage, in the same transaction; the
+  // parent becomes SPLIT. Each child's record is the parent's with `pages` narrowed to
+  // its pages (renumbered, source_page kept), `page_count`, `source_pages`,
+  // `parent_document_id` and the entry's hints in source.manifest.hints.
   Result<bool> complete(const Completion& completion, const std::vector<std::string>& stages,
                         const EventBuilder& build_event);
   // A failure reported by a worker. kind is "retryable", "final" or "bad_input".
@@ -197,6 +203,12 @@ class JobStore {
 
  private:
   explicit JobStore(sqlite3* db) : db_(db) {}
+  // True when a stage's patch splits the document (pipeline/job_store_split.cpp).
+  static bool splits_document(const nlohmann::json& patch, const nlohmann::json& record);
+  // Adds the children of a split inside complete()'s transaction; returns their ids.
+  Result<std::vector<std::string>> add_split_children(const std::string& parent_id, const nlohmann::json& record,
+                                                      const std::string& next_stage, int64_t now_ms,
+                                                      const std::string& actor);
   sqlite3* db_;
 };
 

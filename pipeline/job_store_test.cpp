@@ -10,6 +10,7 @@ namespace zpe {
 namespace {
 
 const std::vector<std::string> kStages = {"prepare", "ocr", "route"};
+const std::vector<std::string> kSplitStages = {"prepare", "split", "quality", "ocr", "route"};
 
 class JobStoreTest : public ::testing::Test {
  protected:
@@ -30,6 +31,8 @@ class JobStoreTest : public ::testing::Test {
     return doc.id;
   }
 
+
+ public:
   static nlohmann::json no_event(const nlohmann::json&, const std::string& id) { return {{"event_id", id}}; }
 
   std::filesystem::path dir_;
@@ -145,6 +148,86 @@ TEST_F(JobStoreTest, AuditRecordsAreHashChained) {
   ASSERT_EQ(trail->size(), 2u);
   EXPECT_EQ((*trail)[0].action, "ingested");
   EXPECT_EQ((*trail)[1].prev_hash, (*trail)[0].hash);
+}
+
+// A prepared batch of `pages` pages, leased to the split stage.
+std::string lease_split_stage(JobStore& store, const std::string& id, int pages, int64_t t) {
+  auto job = store.claim("prepare", "w", t, 10000);
+  nlohmann::json page_list = nlohmann::json::array();
+  for (int p = 1; p <= pages; ++p) page_list.push_back({{"page", p}, {"blob", "b" + std::to_string(p)}, {"source_page", p}});
+  EXPECT_TRUE(*store.complete({(*job)->lease_id, "w", {{"pages", page_list}, {"page_count", pages}}, "prepare/1",
+                               std::nullopt, t + 1}, kSplitStages, JobStoreTest::no_event));
+  auto split = store.claim("split", "w", t + 2, 10000);
+  EXPECT_TRUE(split && *split);
+  EXPECT_EQ((*split)->document_id, id);
+  return (*split)->lease_id;
+}
+
+TEST_F(JobStoreTest, SplitMakesOneQueuedChildPerDocumentAndTheParentSplit) {
+  std::string id = add("batch.tif");
+  std::string lease = lease_split_stage(*store_, id, 7, 2000);
+  // Pages 1 and 4 (indexes 0 and 3) are separator sheets; the second carries a case number.
+  nlohmann::json split = {{"documents", {{{"pages", {1, 2}}, {"source_pages", "2-3"}, {"hints", nlohmann::json::object()}},
+                                         {{"pages", {4, 5, 6}}, {"source_pages", "5-7"}, {"hints", {{"case_number", "8123456-423"}}}}}},
+                          {"separators", {1, 4}}};
+  ASSERT_TRUE(*store_->complete({lease, "w", {{"split", split}}, "split/1", std::nullopt, 2100}, kSplitStages, no_event));
+  auto parent = store_->get(id);
+  EXPECT_EQ(parent->state, "SPLIT");
+  EXPECT_EQ(parent->stage, "");
+  auto children = store_->list(std::string("QUEUED"), 10);
+  ASSERT_EQ(children->size(), 2u);
+  const auto& second = (*children)[1];
+  EXPECT_EQ(second.stage, "quality");
+  EXPECT_EQ(second.source_file, "batch.tif");
+  EXPECT_EQ(second.record["document_id"], second.id);
+  EXPECT_EQ(second.record["parent_document_id"], id);
+  EXPECT_EQ(second.record["source_pages"], "5-7");
+  EXPECT_EQ(second.record["page_count"], 3);
+  EXPECT_EQ(second.record["pages"][0]["page"], 1);
+  EXPECT_EQ(second.record["pages"][0]["source_page"], 5);
+  EXPECT_EQ(second.record["source"]["manifest"]["hints"]["case_number"], "8123456-423");
+  EXPECT_FALSE(second.record.contains("split"));
+  EXPECT_NE(parent->reason.find(second.id), std::string::npos) << parent->reason;
+  auto parent_trail = store_->audit_trail(id);
+  EXPECT_EQ(parent_trail->back().action, "split");
+  EXPECT_NE(parent_trail->back().detail.find("split into 2 documents"), std::string::npos);
+  auto child_trail = store_->audit_trail(second.id);
+  ASSERT_EQ(child_trail->size(), 1u);
+  EXPECT_NE((*child_trail)[0].detail.find("split from " + id + " pages 5-7"), std::string::npos);
+  EXPECT_EQ(*store_->in_flight(), 2);  // the children, not the SPLIT parent
+  auto listed = store_->list(std::string("SPLIT"), 10);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(parse_state("SPLIT"), DocState::kSplit);
+}
+
+TEST_F(JobStoreTest, OneDocumentWithSeparatorsRemovedIsSplitToo) {
+  std::string id = add("batch.tif");
+  std::string lease = lease_split_stage(*store_, id, 3, 2000);
+  nlohmann::json split = {{"documents", {{{"pages", {1, 2}}, {"source_pages", "2-3"}}}}, {"separators", {1}}};
+  ASSERT_TRUE(*store_->complete({lease, "w", {{"split", split}}, "split/1", std::nullopt, 2100}, kSplitStages, no_event));
+  EXPECT_EQ(store_->get(id)->state, "SPLIT");
+  ASSERT_EQ(store_->list(std::string("QUEUED"), 10)->size(), 1u);
+}
+
+TEST_F(JobStoreTest, EmptySplitPatchLetsTheDocumentGoOnUnchanged) {
+  std::string id = add("letter.tif");
+  std::string lease = lease_split_stage(*store_, id, 2, 2000);
+  ASSERT_TRUE(*store_->complete({lease, "w", nlohmann::json::object(), "split/1", std::nullopt, 2100}, kSplitStages, no_event));
+  auto row = store_->get(id);
+  EXPECT_EQ(row->state, "QUEUED");
+  EXPECT_EQ(row->stage, "quality");
+  EXPECT_EQ(store_->list(std::nullopt, 10)->size(), 1u);
+}
+
+TEST_F(JobStoreTest, MalformedSplitGoesToClearingAndMakesNoChildren) {
+  std::string id = add("batch.tif");
+  std::string lease = lease_split_stage(*store_, id, 3, 2000);
+  nlohmann::json split = {{"documents", {{{"pages", {0}}}, {{"pages", {7}}}}}};
+  ASSERT_TRUE(*store_->complete({lease, "w", {{"split", split}}, "split/1", std::nullopt, 2100}, kSplitStages, no_event));
+  auto row = store_->get(id);
+  EXPECT_EQ(row->state, "CLEARING");
+  EXPECT_NE(row->reason.find("split result entry 2"), std::string::npos) << row->reason;
+  EXPECT_EQ(store_->list(std::nullopt, 10)->size(), 1u);
 }
 
 }  // namespace

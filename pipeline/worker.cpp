@@ -1,7 +1,11 @@
 #include "pipeline/worker.h"
 
 #include <chrono>
+#include <cstdio>
 #include <future>
+#include <thread>
+
+#include <unistd.h>
 #include <new>
 
 #include <spdlog/spdlog.h>
@@ -121,7 +125,9 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
     }
   });
   bool lease_lost = false;
+  const int64_t max_job_ms = settings.value("max_job_ms", int64_t{0});
   while (future.wait_for(std::chrono::milliseconds(heartbeat_ms)) != std::future_status::ready) {
+    if (max_job_ms > 0 && now_ms() - started > max_job_ms) give_up(lease_id, document_id, max_job_ms);
     send({protocol::kWorkerVersion, protocol::kHeartbeat, lease_id});
     while (auto msg = protocol::recv_frames(control_, 0)) {
       if (msg->size() >= 3 && (*msg)[1] == protocol::kRefused && (*msg)[2] == lease_id) lease_lost = true;
@@ -145,6 +151,19 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
     spdlog::warn("worker {}: {} {} failed ({}): {}", options_.worker_name, stage_.name(), document_id,
                  failure_kind_name(outcome.error().kind), outcome.error().reason);
   }
+}
+
+void WorkerLoop::give_up(const std::string& lease_id, const std::string& document_id, int64_t max_job_ms) {
+  const std::string reason = std::string(stage_.name()) + " did not finish within " + std::to_string(max_job_ms / 1000) +
+                             " s — the file is probably malformed (a decoder hangs on it); check it and rescan";
+  send({protocol::kWorkerVersion, protocol::kFailed, lease_id, "bad_input", reason});
+  spdlog::error("worker {}: {} {}: {}; exiting so the supervisor starts a fresh worker", options_.worker_name,
+                stage_.name(), document_id, reason);
+  // The stuck stage thread cannot be cancelled, and leaving would wait for it (std::async's
+  // future joins), so give ZeroMQ's I/O thread a moment to send FAILED, then end the process.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::fflush(nullptr);
+  _exit(kExitJobTimedOut);
 }
 
 }  // namespace zpe

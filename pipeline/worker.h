@@ -6,6 +6,11 @@
 // (bad_alloc: retryable; anything else: final), so a stage bug never kills the worker.
 // Blob reads and writes go through RemoteBlobAccess on a second socket, used only by the
 // stage thread. The loop knows the protocol; the stage knows none of it.
+//
+// Time limit: when a job's settings carry max_job_ms (> 0) and the stage has not finished
+// by then, the loop sends FAILED bad_input ("<stage> did not finish within N s ...") and ends
+// the process with kExitJobTimedOut: a hung decoder thread cannot be cancelled, and the
+// supervisor (zpe run) starts a fresh worker.
 #pragma once
 
 #include <atomic>
@@ -38,6 +43,9 @@ struct WorkerOptions {
   long blob_timeout_ms = 60000;
 };
 
+// Exit code of a worker that gave up on a job that exceeded max_job_ms.
+constexpr int kExitJobTimedOut = 75;
+
 class WorkerLoop {
  public:
   WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage);
@@ -47,6 +55,7 @@ class WorkerLoop {
  private:
   void run_job(const std::string& lease_id, const std::string& job_json, const std::atomic<bool>& stop);
   void send(const std::vector<std::string>& frames);
+  [[noreturn]] void give_up(const std::string& lease_id, const std::string& document_id, int64_t max_job_ms);
 
   zmq::context_t& context_;
   WorkerOptions options_;

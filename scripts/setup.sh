@@ -11,7 +11,8 @@ packages=(
   pkg-config              # finds Tesseract, Leptonica, ZeroMQ, PoDoFo, poppler
   libgtest-dev libgmock-dev  # GoogleTest via ctest
   # --- imaging and OCR ---
-  libopencv-dev           # image geometry and quality measures (deskew, sharpness, borders)
+  libopencv-dev           # image geometry and quality measures; QR codes on separator sheets
+  libopencv-contrib-dev   # wechat_qrcode: reads QR codes (Debian's objdetect is built without a decoder)
   libtesseract-dev        # OCR engine, used in-process through its C++ API
   tesseract-ocr-deu       # German model (default OCR language)
   tesseract-ocr-eng       # English model (German+English tenants)

@@ -100,6 +100,25 @@ Status render_page(const poppler::document& document, int index, const DecodeLim
   return sink(std::move(decoded));
 }
 
+// PDFs that carry programs or hidden payloads are refused, not rendered: JavaScript (also
+// as a Launch action), embedded files and XFA forms. Names are looked for in the raw bytes
+// (uncompressed objects) and embedded files also through poppler (compressed ones).
+Status refuse_active_content(std::string_view bytes, const poppler::document& document) {
+  const std::pair<std::string_view, const char*> markers[] = {
+      {"/JavaScript", "JavaScript"}, {"/JS ", "JavaScript"}, {"/JS(", "JavaScript"}, {"/JS<", "JavaScript"},
+      {"/Launch", "a launch action"}, {"/EmbeddedFile", "embedded files"}, {"/XFA", "an XFA form"}};
+  for (const auto& [marker, what] : markers) {
+    if (bytes.find(marker) != std::string_view::npos) {
+      return pdf_problem(std::string("contains ") + what + ", which ZPE does not accept — ask the sender for a plain PDF "
+                         "or a paper copy");
+    }
+  }
+  if (document.has_embedded_files()) {
+    return pdf_problem("contains embedded files, which ZPE does not accept — ask the sender to send them separately");
+  }
+  return {};
+}
+
 }  // namespace
 
 Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, const PageSink& sink) {
@@ -118,6 +137,7 @@ Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, cons
   if (document->is_locked() || document->is_encrypted()) {
     return pdf_problem("is an encrypted (password-protected) PDF — ask the sender for an unprotected copy");
   }
+  if (auto clean = refuse_active_content(bytes, *document); !clean) return clean;
   const int pages = document->pages();
   if (pages <= 0) return pdf_problem("contains no pages — ask the sender for an intact PDF");
   if (pages > limits.max_pages) {

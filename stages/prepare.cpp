@@ -7,6 +7,7 @@
 
 #include "pipeline/intake.h"
 #include "stages/page_decoder.h"
+#include "stages/page_geometry.h"
 #include "stages/page_image.h"
 #include "stages/stage_io.h"
 
@@ -25,8 +26,10 @@ std::string leptonica_version() {
 
 class PrepareStage final : public Stage {
  public:
-  explicit PrepareStage(DecodeLimits limits)
-      : limits_(limits), version_("prepare/1 " + leptonica_version() + " poppler-" + poppler::version_string()) {}
+  PrepareStage(DecodeLimits limits, GeometrySettings geometry, const std::string& tessdata_dir)
+      : limits_(limits),
+        geometry_(geometry, tessdata_dir),
+        version_("prepare/2 " + leptonica_version() + " poppler-" + poppler::version_string()) {}
 
   std::string_view name() const override { return "prepare"; }
   std::string version() const override { return version_; }
@@ -50,6 +53,7 @@ class PrepareStage final : public Stage {
                               const std::string& file);
 
   DecodeLimits limits_;
+  PageGeometry geometry_;
   std::string version_;
 };
 
@@ -61,22 +65,27 @@ StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& 
     return stage_failure(FailureKind::kBadInput,
                          where + " cannot be converted (" + stored.error().message + ") — check the scanner output");
   }
-  auto png = encode_png(stored->get());
+  auto upright = geometry_.normalise(stored->get());
+  if (!upright) return stage_failure(FailureKind::kFinal, where + ": " + upright.error().message + " — report to IT");
+  Pix* prepared = upright->image.get();
+  auto png = encode_png(prepared);
   if (!png) return stage_failure(FailureKind::kFinal, where + ": " + png.error().message + " — report to IT");
   auto sha = write_blob(blobs, *png, where + " image");
   if (!sha) return tl::unexpected(sha.error());
   return json{{"page", page_number},
               {"blob", *sha},
-              {"width", pixGetWidth(stored->get())},
-              {"height", pixGetHeight(stored->get())},
+              {"width", pixGetWidth(prepared)},
+              {"height", pixGetHeight(prepared)},
               {"dpi_x", page.dpi_x},
               {"dpi_y", page.dpi_y},
-              {"depth", stored_depth(stored->get())},
+              {"depth", stored_depth(prepared)},
               {"source_page", page.source_page},
-              {"dpi_assumed", page.dpi_assumed}};
+              {"dpi_assumed", page.dpi_assumed},
+              {"transforms", std::move(upright->transforms)}};
 }
 
 StageOutcome PrepareStage::prepare(const StageContext& context) {
+  if (!geometry_.init_error().empty()) return stage_failure(FailureKind::kFinal, geometry_.init_error());
   const std::string file = source_file_name(context.record);
   auto sha = required_string(context.record, {"original", "sha256"}, "prepare");
   if (!sha) return tl::unexpected(sha.error());
@@ -112,6 +121,21 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   return result;
 }
 
+// The page clean-up switches ([stages.prepare] correct_orientation, deskew, crop_borders, despeckle).
+Result<GeometrySettings> geometry_settings(const json& settings) {
+  GeometrySettings out;
+  const std::pair<const char*, bool*> switches[] = {{"correct_orientation", &out.correct_orientation},
+                                                    {"deskew", &out.deskew},
+                                                    {"crop_borders", &out.crop_borders},
+                                                    {"despeckle", &out.despeckle}};
+  for (const auto& [key, target] : switches) {
+    if (!settings.contains(key)) continue;
+    if (!settings[key].is_boolean()) return fail(ErrorKind::kInvalidInput, std::string("setting ") + key + " must be true or false");
+    *target = settings[key].get<bool>();
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_prepare_stage(const nlohmann::json& settings) {
@@ -125,8 +149,12 @@ Result<std::unique_ptr<Stage>> make_prepare_stage(const nlohmann::json& settings
   limits.max_page_pixels = *max_pixels;
   limits.max_pages = static_cast<int>(*max_pages);
   limits.pdf_dpi = static_cast<int>(*dpi);
+  auto geometry = geometry_settings(settings);
+  if (!geometry) return fail(ErrorKind::kInvalidInput, "stage prepare: " + geometry.error().message);
+  auto tessdata = string_setting(settings, "tessdata_dir", "");
+  if (!tessdata) return fail(ErrorKind::kInvalidInput, "stage prepare: " + tessdata.error().message);
   quiet_leptonica();
-  return std::unique_ptr<Stage>(std::make_unique<PrepareStage>(limits));
+  return std::unique_ptr<Stage>(std::make_unique<PrepareStage>(limits, *geometry, *tessdata));
 }
 
 }  // namespace zpe

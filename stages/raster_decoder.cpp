@@ -18,6 +18,9 @@ namespace zpe {
 namespace {
 
 constexpr tmsize_t kMaxTiffHeaderAlloc = 64 * 1024 * 1024;
+// A page side below this is no scan (a 1 x 1 image, a tracking pixel); kept low so that
+// strips and labels still pass.
+constexpr int64_t kMinPageSidePx = 16;
 
 // The last libtiff error of this thread, for the operator's reason.
 thread_local std::string tls_tiff_error;
@@ -65,6 +68,11 @@ tl::unexpected<Error> page_problem(int page, const std::string& problem) {
 Status check_page_size(int page, int64_t width, int64_t height, const DecodeLimits& limits) {
   if (width <= 0 || height <= 0 || width > 1'000'000 || height > 1'000'000) {
     return page_problem(page, "impossible size " + std::to_string(width) + " x " + std::to_string(height) + " pixels");
+  }
+  if (width < kMinPageSidePx || height < kMinPageSidePx) {
+    return fail(ErrorKind::kInvalidInput, "page " + std::to_string(page) + " is only " + std::to_string(width) + " x " +
+                                              std::to_string(height) + " pixels, too small to be a scanned page — "
+                                              "check the scanner output and rescan");
   }
   if (width * height > limits.max_page_pixels) {
     return fail(ErrorKind::kInvalidInput,

@@ -5,7 +5,9 @@
 #include "stages/classify.h"
 #include "stages/ocr.h"
 #include "stages/prepare.h"
+#include "stages/quality.h"
 #include "stages/route.h"
+#include "stages/split.h"
 #include "stages/stage.h"
 
 namespace zpe {
@@ -21,6 +23,8 @@ struct RegisteredStage {
 
 constexpr std::array kStages = {
     RegisteredStage{"prepare", make_prepare_stage},
+    RegisteredStage{"split", make_split_stage},
+    RegisteredStage{"quality", make_quality_stage},
     RegisteredStage{"ocr", make_ocr_stage},
     RegisteredStage{"classify", make_classify_stage},
     RegisteredStage{"route", make_route_stage},

@@ -6,7 +6,7 @@ namespace zpe {
 namespace {
 
 TEST(StageRegistry, StageRegistry_MakesEveryPipelineStageByName) {
-  for (const char* name : {"prepare", "ocr", "classify", "route"}) {
+  for (const char* name : {"prepare", "split", "quality", "ocr", "classify", "route"}) {
     auto stage = make_stage(name, nlohmann::json::object());
     ASSERT_TRUE(stage) << name << ": " << stage.error().message;
     EXPECT_EQ((*stage)->name(), name);
@@ -23,7 +23,7 @@ TEST(StageRegistry, StageRegistry_UnknownStageErrorListsKnownStages) {
   ASSERT_FALSE(stage);
   EXPECT_EQ(stage.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(stage.error().message.find("\"sign\""), std::string::npos);
-  EXPECT_NE(stage.error().message.find("prepare, ocr, classify, route"), std::string::npos) << stage.error().message;
+  EXPECT_NE(stage.error().message.find("prepare, split, quality, ocr, classify, route"), std::string::npos) << stage.error().message;
 }
 
 TEST(StageRegistry, StageRegistry_ReportsInvalidSettings) {

@@ -1,0 +1,241 @@
+#include "stages/page_geometry.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+#include <leptonica/allheaders.h>
+#include <opencv2/imgproc.hpp>
+#include <tesseract/baseapi.h>
+
+namespace zpe {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kInkThreshold = 128;       // grey level below which a pixel counts as ink
+constexpr double kMaxBorderFraction = 0.15;  // never crop more than this from one side
+constexpr double kMinSkewConfidence = 2.5;   // Leptonica's confidence for a real text-line angle
+constexpr double kTrustedSkewConfidence = 6.0;  // above this, no second opinion is needed
+constexpr double kLineFitDpi = 150;
+
+double round_to(double value, double step) { return std::round(value / step) * step; }
+
+// Osd runs single-threaded, like OCR (see stages/ocr.cpp for why max-active-levels).
+void limit_openmp_to_one_thread() {
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  using SetLevels = void (*)(int);
+  if (auto* set_levels = reinterpret_cast<SetLevels>(dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"))) set_levels(0);
+}
+
+PixPtr keep_resolution(Pix* made, Pix* like) {
+  if (made != nullptr) pixCopyResolution(made, like);
+  return PixPtr(made);
+}
+
+PixPtr grey_of(Pix* page) { return keep_resolution(pixConvertTo8(page, 0), page); }
+
+PixPtr bilevel_of(Pix* page) {
+  if (pixGetDepth(page) == 1) return PixPtr(pixClone(page));
+  PixPtr grey = grey_of(page);
+  return keep_resolution(pixConvertTo1(grey.get(), kInkThreshold), page);
+}
+
+// Mean grey level of each row (by_rows) or column of an 8-bit image.
+std::vector<double> line_means(Pix* grey, bool by_rows) {
+  const int width = pixGetWidth(grey), height = pixGetHeight(grey), wpl = pixGetWpl(grey);
+  std::vector<double> sums(by_rows ? height : width, 0.0);
+  const l_uint32* data = pixGetData(grey);
+  for (int y = 0; y < height; ++y) {
+    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    for (int x = 0; x < width; ++x) sums[by_rows ? y : x] += GET_DATA_BYTE(line, x);
+  }
+  for (double& sum : sums) sum /= by_rows ? width : height;
+  return sums;
+}
+
+// How many lines from one end are mostly dark (a scanner border), capped.
+int dark_run(const std::vector<double>& means, bool from_end) {
+  const int limit = static_cast<int>(means.size() * kMaxBorderFraction);
+  int run = 0;
+  while (run < limit && means[from_end ? means.size() - 1 - run : run] < kInkThreshold) ++run;
+  return run == 0 ? 0 : std::min(limit, run + 2);  // the shadow next to the border goes too
+}
+
+// Ink of the page at about 150 dpi as an OpenCV mask (255 = ink).
+cv::Mat ink_at_line_fit_dpi(Pix* page) {
+  PixPtr grey = grey_of(page);
+  cv::Mat mat(pixGetHeight(grey.get()), pixGetWidth(grey.get()), CV_8UC1);
+  for (int y = 0; y < mat.rows; ++y) {
+    const l_uint32* line = pixGetData(grey.get()) + static_cast<std::ptrdiff_t>(y) * pixGetWpl(grey.get());
+    for (int x = 0; x < mat.cols; ++x) mat.at<unsigned char>(y, x) = static_cast<unsigned char>(GET_DATA_BYTE(line, x));
+  }
+  const double scale = std::min(1.0, kLineFitDpi / std::max(1, pixGetXRes(page)));
+  if (scale < 1.0) cv::resize(mat, mat, cv::Size(), scale, scale, cv::INTER_AREA);
+  return mat < kInkThreshold;
+}
+
+// Second opinion for sparse pages (a few lines, where projection profiles are unsure):
+// merge each text line into one blob, fit a straight line through its ink, and take the
+// length-weighted median of the line angles. Nothing when fewer than two long lines.
+std::optional<double> skew_from_text_lines(Pix* page) {
+  const cv::Mat ink = ink_at_line_fit_dpi(page);
+  cv::Mat lines, labels, stats, centroids;
+  cv::morphologyEx(ink, lines, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(25, 1)));
+  const int count = cv::connectedComponentsWithStats(lines, labels, stats, centroids, 8, CV_32S);
+  std::vector<std::vector<cv::Point>> points(count);
+  for (int y = 0; y < ink.rows; ++y) {
+    for (int x = 0; x < ink.cols; ++x) {
+      if (ink.at<unsigned char>(y, x) != 0) points[labels.at<int>(y, x)].emplace_back(x, y);
+    }
+  }
+  std::vector<std::pair<double, double>> angles;  // degrees, weight (length)
+  double total = 0;
+  for (int i = 1; i < count; ++i) {
+    const int width = stats.at<int>(i, cv::CC_STAT_WIDTH), height = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    if (width < kLineFitDpi || width < 4 * height || points[i].size() < 50) continue;
+    cv::Vec4f fit;
+    cv::fitLine(points[i], fit, cv::DIST_L2, 0, 0.01, 0.01);
+    angles.emplace_back(std::atan2(fit[1], fit[0]) * 180.0 / kPi, width);
+    total += width;
+  }
+  if (angles.size() < 2) return std::nullopt;
+  for (auto& [angle, weight] : angles) angle = angle > 90 ? angle - 180 : angle < -90 ? angle + 180 : angle;
+  std::sort(angles.begin(), angles.end());
+  double seen = 0;
+  for (const auto& [angle, weight] : angles) {
+    seen += weight;
+    if (seen >= total / 2) return -angle;  // a line falling to the right needs a counter-clockwise turn
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+SkewMeasure measure_skew(Pix* page) {
+  PixPtr bilevel = bilevel_of(page);
+  l_float32 angle = 0, confidence = 0;
+  if (!bilevel || pixFindSkew(bilevel.get(), &angle, &confidence) != 0) confidence = 0;
+  if (confidence >= kTrustedSkewConfidence) return {angle, confidence};
+  if (auto fitted = skew_from_text_lines(page)) return {*fitted, confidence};
+  if (confidence < kMinSkewConfidence) return {0, confidence};
+  return {angle, confidence};
+}
+
+PageGeometry::PageGeometry(GeometrySettings settings, const std::string& tessdata_dir) : settings_(settings) {
+  if (!settings_.correct_orientation) return;
+  limit_openmp_to_one_thread();
+  osd_ = std::make_unique<tesseract::TessBaseAPI>();
+  osd_->SetVariable("debug_file", "/dev/null");
+  if (osd_->Init(tessdata_dir.empty() ? nullptr : tessdata_dir.c_str(), "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
+    init_error_ = "prepare: Tesseract's orientation model (osd) cannot be loaded — install tesseract-ocr-osd "
+                  "or set [stages.prepare] correct_orientation = false";
+    osd_.reset();
+    return;
+  }
+  osd_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+}
+
+PageGeometry::~PageGeometry() {
+  if (osd_) osd_->End();
+}
+
+PixPtr PageGeometry::crop_dark_borders(PixPtr page, json& transforms) {
+  PixPtr grey = grey_of(page.get());
+  const std::vector<double> rows = line_means(grey.get(), true), cols = line_means(grey.get(), false);
+  const int top = dark_run(rows, false), bottom = dark_run(rows, true);
+  const int left = dark_run(cols, false), right = dark_run(cols, true);
+  if (top + bottom + left + right == 0) return page;
+  const int width = pixGetWidth(page.get()) - left - right, height = pixGetHeight(page.get()) - top - bottom;
+  BOX* box = boxCreate(left, top, width, height);
+  PixPtr cropped = keep_resolution(pixClipRectangle(page.get(), box, nullptr), page.get());
+  boxDestroy(&box);
+  if (!cropped) return page;
+  transforms.push_back({{"op", "crop"}, {"x", left}, {"y", top}, {"width", width}, {"height", height},
+                        {"reason", "dark scanner border"}});
+  return cropped;
+}
+
+PixPtr PageGeometry::correct_orientation(PixPtr page, json& transforms) {
+  if (!osd_) return page;
+  PixPtr grey = grey_of(page.get());
+  osd_->SetImage(grey.get());
+  osd_->SetSourceResolution(std::max(70, pixGetXRes(page.get())));
+  int orient_deg = 0;
+  float orient_conf = 0, script_conf = 0;
+  const char* script = nullptr;
+  const bool found = osd_->DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
+  osd_->Clear();
+  if (!found || orient_deg % 360 == 0 || orient_conf < settings_.min_orientation_confidence) return page;
+  // orient_deg is how far the text is turned clockwise; turning the page on by the rest
+  // of a full turn puts it upright.
+  const int quads = (4 - (orient_deg / 90) % 4) % 4;
+  PixPtr upright = keep_resolution(pixRotateOrth(page.get(), quads), page.get());
+  if (!upright) return page;
+  transforms.push_back({{"op", "rotate"}, {"degrees_clockwise", quads * 90},
+                        {"confidence", round_to(orient_conf, 0.01)}, {"detector", "tesseract-osd"}});
+  return upright;
+}
+
+PixPtr rotated_clockwise(Pix* page, double degrees) {
+  return keep_resolution(pixRotate(page, static_cast<l_float32>(degrees * kPi / 180.0), L_ROTATE_AREA_MAP,
+                                   L_BRING_IN_WHITE, 0, 0),
+                         page);
+}
+
+// Measures, turns, and measures once more: a large skew is measured less precisely than a
+// small one, so the second look refines the angle (applied to the page as it came in).
+PixPtr PageGeometry::correct_skew(PixPtr page, json& transforms) {
+  const SkewMeasure skew = measure_skew(page.get());
+  if (std::abs(skew.skew_deg) < settings_.min_skew_deg) return page;
+  PixPtr straight = rotated_clockwise(page.get(), skew.skew_deg);
+  if (!straight) return page;
+  double total = skew.skew_deg;
+  const SkewMeasure rest = measure_skew(straight.get());
+  if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) {
+    if (PixPtr refined = rotated_clockwise(page.get(), total + rest.skew_deg)) {
+      straight = std::move(refined);
+      total += rest.skew_deg;
+    }
+  }
+  transforms.push_back({{"op", "deskew"}, {"degrees_clockwise", round_to(total, 0.01)},
+                        {"confidence", round_to(skew.confidence, 0.01)}});
+  return straight;
+}
+
+PixPtr PageGeometry::remove_speckles(PixPtr page, json& transforms) {
+  const int size = std::max(1, pixGetXRes(page.get()) / 150);  // 2 px at 300 dpi: below any dot of print
+  PixPtr bilevel = bilevel_of(page.get());
+  l_int32 changed = 0;
+  PixPtr specks(pixSelectBySize(bilevel.get(), size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  l_int32 count = 0;
+  if (!specks || pixCountConnComp(specks.get(), 8, &count) != 0 || count == 0) return page;
+  PixPtr clean(pixCopy(nullptr, page.get()));
+  switch (pixGetDepth(clean.get())) {
+    case 1: pixSubtract(clean.get(), clean.get(), specks.get()); break;
+    case 8: pixSetMasked(clean.get(), specks.get(), 255); break;
+    default: pixSetMasked(clean.get(), specks.get(), 0xffffff00); break;
+  }
+  transforms.push_back({{"op", "despeckle"}, {"max_speck_px", size}, {"removed", count}});
+  return clean;
+}
+
+Result<NormalisedPage> PageGeometry::normalise(Pix* page) {
+  NormalisedPage out;
+  PixPtr work(pixCopy(nullptr, page));
+  if (!work) return fail(ErrorKind::kInternal, "cannot copy the page image");
+  if (settings_.crop_borders) work = crop_dark_borders(std::move(work), out.transforms);
+  if (settings_.correct_orientation) work = correct_orientation(std::move(work), out.transforms);
+  if (settings_.deskew) work = correct_skew(std::move(work), out.transforms);
+  if (settings_.despeckle) work = remove_speckles(std::move(work), out.transforms);
+  out.image = std::move(work);
+  return out;
+}
+
+}  // namespace zpe

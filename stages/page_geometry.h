@@ -1,0 +1,72 @@
+// Page geometry for the prepare stage: turns a decoded page upright and straight and
+// removes scanner artefacts — crop dark scanner borders, correct 90/180/270° rotation
+// (Tesseract's orientation and script detection, "osd" model), measure skew and rotate it
+// back (Leptonica's sweep-and-search skew finder), remove speckle noise.
+//
+// Every transformation applied is returned as a JSON entry with its parameters, so the
+// document's record says exactly what was done to each page (BSI TR-RESISCAN: the original
+// stays untouched, every transformation is recorded). The input PIX is never modified.
+//
+// One PageGeometry per prepare stage (the OSD model is loaded once); not thread-safe:
+// normalise() is called from one thread at a time, as Stage::run is.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "stages/page_image.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace zpe {
+
+struct GeometrySettings {
+  bool crop_borders = true;
+  bool correct_orientation = true;
+  bool deskew = true;
+  bool despeckle = true;
+  double min_orientation_confidence = 2.0;  // Tesseract OSD confidence below which nothing is turned
+  double min_skew_deg = 0.05;               // smaller measured skew is left alone
+};
+
+struct NormalisedPage {
+  PixPtr image;  // same depth as the input (1, 8 or 32 bit), resolution kept
+  nlohmann::json transforms = nlohmann::json::array();  // [{"op": "crop"|"rotate"|"deskew"|"despeckle", ...}]
+};
+
+// Skew of a page in degrees (positive: rotate the page by this angle clockwise to
+// straighten it) and Leptonica's confidence; 0 when no text lines are found.
+struct SkewMeasure {
+  double skew_deg = 0;
+  double confidence = 0;
+};
+SkewMeasure measure_skew(Pix* page);
+
+class PageGeometry {
+ public:
+  // An empty tessdata_dir uses Tesseract's default; if the osd model cannot be loaded,
+  // init_error() says so and orientation is not corrected (the stage reports it).
+  PageGeometry(GeometrySettings settings, const std::string& tessdata_dir);
+  ~PageGeometry();
+  PageGeometry(const PageGeometry&) = delete;
+  PageGeometry& operator=(const PageGeometry&) = delete;
+
+  const std::string& init_error() const { return init_error_; }
+  Result<NormalisedPage> normalise(Pix* page);
+
+ private:
+  PixPtr crop_dark_borders(PixPtr page, nlohmann::json& transforms);
+  PixPtr correct_orientation(PixPtr page, nlohmann::json& transforms);
+  PixPtr correct_skew(PixPtr page, nlohmann::json& transforms);
+  PixPtr remove_speckles(PixPtr page, nlohmann::json& transforms);
+
+  GeometrySettings settings_;
+  std::unique_ptr<tesseract::TessBaseAPI> osd_;
+  std::string init_error_;
+};
+
+}  // namespace zpe
