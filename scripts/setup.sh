@@ -20,6 +20,7 @@ packages=(
   libleptonica-dev        # decoding TIFF (CCITT G3/G4, LZW, JPEG), PNG, JPEG into page images
   libtiff-dev             # TIFF directory access (page counts, tags) beyond Leptonica
   libpoppler-cpp-dev      # rasterising PDF pages that arrive as input
+  libexif-dev             # EXIF orientation of JPEG scans from cameras and phone apps
   # --- documents and signatures ---
   libpodofo-dev           # writing PDFs (page images, text layer, incremental signatures)
   icc-profiles-free       # sRGB.icc: the OutputIntent every PDF/A output must carry

@@ -37,6 +37,8 @@ struct DecodedPage {
   int dpi_x = 0;
   int dpi_y = 0;
   bool dpi_assumed = false;  // the file gave no resolution; 300 dpi assumed
+  int exif_orientation = 1;  // JPEG EXIF orientation (1-8) that was applied; 1: none
+  bool dpi_native = false;   // PDF page rendered at its scanned image's own resolution
 };
 
 using PageSink = std::function<Status(DecodedPage page)>;
@@ -48,8 +50,9 @@ constexpr int kAssumedDpi = 300;
 // decoded with Leptonica; TIFF directories are read first with libtiff for the limits.
 Status decode_raster_pages(std::string_view bytes, const DecodeLimits& limits, const PageSink& sink);
 
-// PDF pages rendered with poppler at limits.pdf_dpi. Encrypted or password-protected PDFs
-// are refused.
+// PDF pages rendered with poppler: a page that is one scanned image at that image's own
+// resolution (within 100-600 dpi), any other page at limits.pdf_dpi. Encrypted or
+// password-protected PDFs, JavaScript, embedded files and XFA are refused.
 Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, const PageSink& sink);
 
 }  // namespace zpe

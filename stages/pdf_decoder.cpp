@@ -1,4 +1,6 @@
 // decode_pdf_pages (page_decoder.h): PDF pages rendered with poppler-cpp.
+#include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <poppler-page.h>
 
 #include "stages/page_decoder.h"
+#include "stages/pdf_image_resolution.h"
 
 namespace zpe {
 
@@ -65,38 +68,52 @@ PixPtr to_pix(const poppler::image& image, int dpi) {
   return pix;
 }
 
-Status check_page_box(int page, const poppler::rectf& box, const DecodeLimits& limits) {
-  const double width = std::ceil(box.width() * limits.pdf_dpi / 72.0);
-  const double height = std::ceil(box.height() * limits.pdf_dpi / 72.0);
+Status check_page_box(int page, const poppler::rectf& box, const DecodeLimits& limits, int dpi) {
+  const double width = std::ceil(box.width() * dpi / 72.0);
+  const double height = std::ceil(box.height() * dpi / 72.0);
   if (!(width >= 1 && height >= 1 && width <= 1e6 && height <= 1e6)) {
     return pdf_problem("page " + std::to_string(page) + " has an impossible page size — ask the sender for an intact PDF");
   }
   if (width * height > static_cast<double>(limits.max_page_pixels)) {
     return pdf_problem("page " + std::to_string(page) + " would be " + std::to_string(static_cast<int64_t>(width)) +
                        " x " + std::to_string(static_cast<int64_t>(height)) + " pixels at " +
-                       std::to_string(limits.pdf_dpi) + " dpi, more than the limit of " +
+                       std::to_string(dpi) + " dpi, more than the limit of " +
                        std::to_string(limits.max_page_pixels) + " — ask the sender for a normal page size");
   }
   return {};
 }
 
-Status render_page(const poppler::document& document, int index, const DecodeLimits& limits,
+bool has_visible_text(const poppler::page& page) {
+  for (char c : page.text().to_utf8()) {
+    if (!std::isspace(static_cast<unsigned char>(c))) return true;
+  }
+  return false;
+}
+
+// A scanned page (one image, no text of its own) is rendered at the scan's resolution.
+constexpr int kMinNativeDpi = 100;
+constexpr int kMaxNativeDpi = 600;
+
+Status render_page(const poppler::document& document, int index, const DecodeLimits& limits, int image_dpi,
                    const PageSink& sink) {
   const int page_number = index + 1;
   tls_poppler_error.clear();
   std::unique_ptr<poppler::page> page(document.create_page(index));
   if (!page) return page_problem(page_number, "cannot be read");
-  if (auto box_ok = check_page_box(page_number, page->page_rect(poppler::crop_box), limits); !box_ok) return box_ok;
+  const bool scanned = image_dpi > 0 && !has_visible_text(*page);
+  const int dpi = scanned ? std::clamp(image_dpi, kMinNativeDpi, kMaxNativeDpi) : limits.pdf_dpi;
+  if (auto box_ok = check_page_box(page_number, page->page_rect(poppler::crop_box), limits, dpi); !box_ok) return box_ok;
   poppler::page_renderer renderer;
   renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
   renderer.set_image_format(poppler::image::format_argb32);
-  const poppler::image image = renderer.render_page(page.get(), limits.pdf_dpi, limits.pdf_dpi);
+  const poppler::image image = renderer.render_page(page.get(), dpi, dpi);
   if (!image.is_valid() || image.width() <= 0 || image.height() <= 0) return page_problem(page_number, "cannot be rendered");
   DecodedPage decoded;
-  decoded.image = to_pix(image, limits.pdf_dpi);
+  decoded.image = to_pix(image, dpi);
   if (!decoded.image) return page_problem(page_number, "is too large to hold in memory");
   decoded.source_page = page_number;
-  decoded.dpi_x = decoded.dpi_y = limits.pdf_dpi;
+  decoded.dpi_x = decoded.dpi_y = dpi;
+  decoded.dpi_native = scanned;
   return sink(std::move(decoded));
 }
 
@@ -144,8 +161,11 @@ Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, cons
     return pdf_problem("has " + std::to_string(pages) + " pages, more than the limit of " +
                        std::to_string(limits.max_pages) + " — split the document");
   }
+  const std::vector<int> image_dpi = scanned_image_dpi(bytes, pages);
   for (int index = 0; index < pages; ++index) {
-    if (auto rendered = render_page(*document, index, limits, sink); !rendered) return rendered;
+    if (auto rendered = render_page(*document, index, limits, image_dpi[static_cast<size_t>(index)], sink); !rendered) {
+      return rendered;
+    }
   }
   return {};
 }

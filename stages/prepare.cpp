@@ -57,6 +57,14 @@ class PrepareStage final : public Stage {
   std::string version_;
 };
 
+// What decoding itself did to the page (EXIF turn), ahead of the clean-up transforms.
+json with_decode_transforms(const DecodedPage& page, json transforms) {
+  if (page.exif_orientation == 1) return transforms;
+  json all = json::array({{{"op", "exif_orientation"}, {"orientation", page.exif_orientation}}});
+  for (auto& t : transforms) all.push_back(std::move(t));
+  return all;
+}
+
 StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
                                           const std::string& file) {
   const std::string where = file + ": page " + std::to_string(page_number);
@@ -81,7 +89,8 @@ StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& 
               {"depth", stored_depth(prepared)},
               {"source_page", page.source_page},
               {"dpi_assumed", page.dpi_assumed},
-              {"transforms", std::move(upright->transforms)}};
+              {"dpi_native", page.dpi_native},
+              {"transforms", with_decode_transforms(page, std::move(upright->transforms))}};
 }
 
 StageOutcome PrepareStage::prepare(const StageContext& context) {

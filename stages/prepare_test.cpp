@@ -208,9 +208,10 @@ TEST_F(PrepareStageTest, PrepareStage_SurvivesDamagedBytesBehindEveryMagic) {
   EXPECT_EQ(decoded + refused, 48);
 }
 
-TEST_F(PrepareStageTest, PrepareStage_RendersPdfPagesAtConfiguredDpi) {
+TEST_F(PrepareStageTest, PrepareStage_RendersScannedPdfPagesAtTheirImagesResolution) {
   const auto path = kRealWorld / "multipage.pdf";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is missing";
+  // multipage.pdf holds 150 dpi scans; the configured 100 dpi applies only to pages with text.
   const auto outcome = prepare("multipage.pdf", read_file(path), {{"pdf_dpi", 100}});
   ASSERT_TRUE(outcome) << outcome.error().reason;
   EXPECT_EQ(outcome->patch["original"]["media_type"], "application/pdf");
@@ -218,9 +219,10 @@ TEST_F(PrepareStageTest, PrepareStage_RendersPdfPagesAtConfiguredDpi) {
   EXPECT_EQ(outcome->patch["page_count"], 6);
   EXPECT_EQ(outcome->patch["source_pages"], "1-6");
   const json& first = outcome->patch["pages"][0];
-  EXPECT_NEAR(first["width"].get<int>(), 384 * 100 / 72, 1);  // 384 x 470.88 pt
-  EXPECT_NEAR(first["height"].get<int>(), 470.88 * 100 / 72, 1);
-  EXPECT_EQ(first["dpi_x"], 100);
+  EXPECT_NEAR(first["width"].get<int>(), 384 * 150 / 72, 2);  // 384 x 470.88 pt
+  EXPECT_NEAR(first["height"].get<int>(), 470.88 * 150 / 72, 2);
+  EXPECT_EQ(first["dpi_x"], 150);
+  EXPECT_EQ(first["dpi_native"], true);
   EXPECT_EQ(first["dpi_assumed"], false);
 }
 

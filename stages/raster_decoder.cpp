@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <leptonica/allheaders.h>
+#include <libexif/exif-data.h>
 #include <tiffio.h>
 
 #include "stages/page_decoder.h"
@@ -217,6 +218,34 @@ Status decode_tiff_pages(std::string_view bytes, const DecodeLimits& limits, con
   return {};
 }
 
+// The EXIF orientation of a JPEG (1 = as stored, 2-8 = mirrored and/or turned), 1 if none.
+int exif_orientation(std::string_view bytes) {
+  ExifData* exif = exif_data_new_from_data(reinterpret_cast<const unsigned char*>(bytes.data()),
+                                           static_cast<unsigned int>(bytes.size()));
+  if (!exif) return 1;
+  int orientation = 1;
+  if (ExifEntry* entry = exif_data_get_entry(exif, EXIF_TAG_ORIENTATION); entry && entry->data && entry->size >= 2) {
+    orientation = exif_get_short(entry->data, exif_data_get_byte_order(exif));
+  }
+  exif_data_unref(exif);
+  return (orientation >= 1 && orientation <= 8) ? orientation : 1;
+}
+
+// Turns the image the way its EXIF orientation says it is to be shown.
+PixPtr apply_exif_orientation(PixPtr pix, int orientation) {
+  Pix* p = pix.get();
+  switch (orientation) {
+    case 2: return PixPtr(pixFlipLR(nullptr, p));
+    case 3: return PixPtr(pixRotate180(nullptr, p));
+    case 4: return PixPtr(pixFlipTB(nullptr, p));
+    case 5: { PixPtr turned(pixRotate90(p, 1)); return PixPtr(turned ? pixFlipLR(nullptr, turned.get()) : nullptr); }
+    case 6: return PixPtr(pixRotate90(p, 1));
+    case 7: { PixPtr turned(pixRotate90(p, -1)); return PixPtr(turned ? pixFlipLR(nullptr, turned.get()) : nullptr); }
+    case 8: return PixPtr(pixRotate90(p, -1));
+    default: return pix;
+  }
+}
+
 Status decode_single_image(std::string_view bytes, const DecodeLimits& limits, const PageSink& sink) {
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 format = 0, width = 0, height = 0, bits = 0, samples = 0, colormap = 0;
@@ -229,7 +258,14 @@ Status decode_single_image(std::string_view bytes, const DecodeLimits& limits, c
   if (pixGetWidth(pix.get()) != width || pixGetHeight(pix.get()) != height) {
     return page_problem(1, "decoded size differs from the image header");
   }
-  return sink(with_resolution(std::move(pix), 1));
+  const int orientation = format == IFF_JFIF_JPEG ? exif_orientation(bytes) : 1;
+  if (orientation != 1) {
+    pix = apply_exif_orientation(std::move(pix), orientation);
+    if (!pix) return page_problem(1, "cannot be turned as its EXIF orientation says");
+  }
+  DecodedPage page = with_resolution(std::move(pix), 1);
+  page.exif_orientation = orientation;
+  return sink(std::move(page));
 }
 
 bool is_tiff(std::string_view bytes) {
