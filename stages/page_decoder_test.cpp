@@ -1,6 +1,10 @@
 #include "stages/page_decoder.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
@@ -87,6 +91,37 @@ TEST(PageDecoder, ScannedPdfPageIsRenderedAtItsImagesOwnResolution) {
   EXPECT_TRUE(pages[0].dpi_native);
   EXPECT_EQ(pages[0].dpi_x, 150);
   EXPECT_NEAR(pixGetWidth(pages[0].image.get()), 1240, 2);
+}
+
+}  // namespace
+}  // namespace zpe
+
+namespace zpe {
+namespace {
+
+// JavaScript hidden in a compressed object stream (qpdf --object-streams=generate) is
+// invisible to a search of the raw bytes; PoDoFo's parse of the objects still finds it.
+TEST(PageDecoder, PdfWithJavaScriptInsideAnObjectStreamIsRefused) {
+  PoDoFo::PdfMemDocument doc;
+  PoDoFo::PdfPage* page = doc.CreatePage(PoDoFo::PdfRect(0, 0, 595, 842));
+  (void)page;
+  PoDoFo::PdfObject* action = doc.GetObjects().CreateObject();
+  action->GetDictionary().AddKey("S", PoDoFo::PdfName("JavaScript"));
+  action->GetDictionary().AddKey("JS", PoDoFo::PdfString("app.alert('hello');"));
+  doc.GetCatalog()->GetDictionary().AddKey("OpenAction", action->Reference());
+  auto dir = std::filesystem::temp_directory_path() / ("zpe-js-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  doc.Write((dir / "plain.pdf").c_str());
+  std::string cmd = "qpdf --object-streams=generate --compress-streams=y '" + (dir / "plain.pdf").string() + "' '" +
+                    (dir / "hidden.pdf").string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "qpdf is needed (scripts/setup.sh installs it)";
+  std::ifstream in(dir / "hidden.pdf", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(bytes.find("/JavaScript"), std::string::npos) << "the marker must be hidden for this test to mean anything";
+  auto status = decode_pdf_pages(bytes, DecodeLimits{}, [](DecodedPage) -> Status { return {}; });
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("JavaScript"), std::string::npos) << status.error().message;
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 #include <poppler-page.h>
 
 #include "stages/page_decoder.h"
-#include "stages/pdf_image_resolution.h"
+#include "stages/pdf_inspection.h"
 
 namespace zpe {
 
@@ -161,7 +161,12 @@ Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, cons
     return pdf_problem("has " + std::to_string(pages) + " pages, more than the limit of " +
                        std::to_string(limits.max_pages) + " — split the document");
   }
-  const std::vector<int> image_dpi = scanned_image_dpi(bytes, pages);
+  const PdfInspection inspection = inspect_pdf(bytes, pages);
+  if (!inspection.active_content.empty()) {
+    return pdf_problem("contains " + inspection.active_content + ", which ZPE does not accept — ask the sender for a "
+                       "plain PDF or a paper copy");
+  }
+  const std::vector<int>& image_dpi = inspection.image_dpi;
   for (int index = 0; index < pages; ++index) {
     if (auto rendered = render_page(*document, index, limits, image_dpi[static_cast<size_t>(index)], sink); !rendered) {
       return rendered;

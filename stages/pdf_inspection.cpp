@@ -1,4 +1,4 @@
-#include "stages/pdf_image_resolution.h"
+#include "stages/pdf_inspection.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,13 +30,36 @@ std::pair<double, double> largest_image(PoDoFo::PdfMemDocument& doc, PoDoFo::Pdf
   return best;
 }
 
+// The first kind of active content any object of the file carries, or "".
+std::string find_active_content(PoDoFo::PdfMemDocument& doc) {
+  const std::pair<const char*, const char*> keys[] = {
+      {"JS", "JavaScript"}, {"JavaScript", "JavaScript"}, {"XFA", "an XFA form"},
+      {"EmbeddedFiles", "embedded files"}, {"EmbeddedFile", "embedded files"}};
+  for (PoDoFo::PdfObject* object : doc.GetObjects()) {
+    if (!object || !object->IsDictionary()) continue;
+    const PoDoFo::PdfDictionary& dict = object->GetDictionary();
+    for (const auto& [key, what] : keys) {
+      if (dict.HasKey(key)) return what;
+    }
+    const PoDoFo::PdfObject* s = dict.GetKey("S");
+    if (s && s->IsName() && (s->GetName().GetName() == "JavaScript" || s->GetName().GetName() == "Launch")) {
+      return s->GetName().GetName() == "Launch" ? "a launch action" : "JavaScript";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-std::vector<int> scanned_image_dpi(std::string_view pdf_bytes, int pages) {
-  std::vector<int> dpi(static_cast<size_t>(std::max(pages, 0)), 0);
+PdfInspection inspect_pdf(std::string_view pdf_bytes, int pages) {
+  PdfInspection out;
+  out.image_dpi.assign(static_cast<size_t>(std::max(pages, 0)), 0);
+  std::vector<int>& dpi = out.image_dpi;
   try {
     PoDoFo::PdfMemDocument doc;
     doc.LoadFromBuffer(pdf_bytes.data(), static_cast<long>(pdf_bytes.size()));
+    out.parsed = true;
+    out.active_content = find_active_content(doc);
     const int count = std::min(pages, doc.GetPageCount());
     for (int i = 0; i < count; ++i) {
       PoDoFo::PdfPage* page = doc.GetPage(i);
@@ -49,9 +72,10 @@ std::vector<int> scanned_image_dpi(std::string_view pdf_bytes, int pages) {
       dpi[static_cast<size_t>(i)] = static_cast<int>(std::lround(std::max(w_px, h_px) / std::max(w_in, h_in)));
     }
   } catch (...) {
-    // Uninspectable: the caller renders at its default resolution.
+    // Uninspectable by PoDoFo (poppler could open it): rendered at the default resolution,
+    // and the raw-byte search for active content still applies.
   }
-  return dpi;
+  return out;
 }
 
 }  // namespace zpe
