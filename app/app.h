@@ -64,5 +64,7 @@ void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action)
 void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe audit verify`, `zpe archive verify`, `zpe archiver` (app/cmd_archive.cpp).
 void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe train DIR`, `zpe eval DIR` (app/cmd_classify.cpp).
+void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 }  // namespace zpe::app

@@ -52,7 +52,11 @@ int run_worker(const GlobalOptions& options, const std::string& stage_name, std:
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (endpoint.empty()) endpoint = env->config.dispatcher_endpoint();
-  auto stage = make_stage(stage_name, env->config.stage_settings(stage_name, ""));
+  // Stages resolve home-relative paths in their settings (the case registry, models)
+  // against "home"; job settings come without it, so it is given once here.
+  auto settings = env->config.stage_settings(stage_name, "");
+  settings["home"] = env->home.root.string();
+  auto stage = make_stage(stage_name, settings);
   if (!stage) {
     spdlog::error("{}", stage.error().message);
     return kBadArgs;

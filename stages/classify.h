@@ -5,6 +5,11 @@
 // Reads record["ocr"]["text_blob"] and, when present, the manifest hints
 // record["source"]["manifest"]["hints"]["case_number"] / ["doc_type"].
 //
+// The text's type comes from stages/doc_type_decision.h: the tenant's rules ([stages.classify]
+// rules), the trained model ([stages.classify] model, loaded once when the stage is made;
+// classifiers/doc_type_model.h) and the built-in keyword rules. Court file numbers, the
+// court and the sender come from classifiers/letter_fields.h.
+//
 // A valid case-number hint that also appears in the text wins with confidence >= 0.97
 // (position from the text). A hint alone is a proposal with confidence 0.5 that competes
 // with the numbers found in the text: the higher confidence wins, the hint wins ties. The
@@ -13,6 +18,9 @@
 // Patch:
 //   classification: {"version",
 //     "doc_type", "doc_type_confidence", "doc_type_source": "text"|"hint"|"hint+text",
+//     "doc_type_method": "rule"|"model+keywords"|"model"|"keywords"|..., "doc_type_evidence": [...],
+//     "court_file_number": "A 5 K 1234/23" or null, "court_file_numbers": [{"value",
+//     "confidence", "page", "offset", "text"}, ...], "court", "sender": {same} or null,
 //     "case_number": "8123456-423" or null, "case_number_confidence",
 //     "case_number_source": "text"|"hint"|"hint+text" or null,
 //     "case_number_position": {"page" (1-based), "offset" (byte offset in the whole OCR
@@ -20,7 +28,8 @@
 //     "letter_date": "2025-03-12" or null, "letter_date_text", "letter_date_confidence",
 //     "candidates": [{"case_number", "confidence", "source", "page", "offset", "text"}, ...]
 //                   (the other case numbers, best first)}
-// Idempotent; failures only from a missing OCR text or blob store faults.
+// Idempotent; failures only from a missing OCR text, blob store faults or bad rules.
+// make_classify_stage fails when the configured model cannot be loaded.
 #pragma once
 
 #include <memory>

@@ -1,6 +1,11 @@
 #include "stages/route.h"
 
-#include "classifiers/case_number.h"
+#include <filesystem>
+#include <map>
+
+#include "classifiers/case_registry.h"
+#include "stages/route_policy.h"
+#include "stages/settings_path.h"
 #include "stages/stage_io.h"
 
 namespace zpe {
@@ -9,54 +14,82 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kNoCaseNumber =
-    "no case number found in the letter — enter the case number at the clearing station";
-
-// record.classification.case_number as a string; "" when null or absent.
-std::string classified_case_number(const json& record) {
-  const auto classification = record.find("classification");
-  if (classification == record.end() || !classification->is_object()) return "";
-  const auto number = classification->find("case_number");
-  return number != classification->end() && number->is_string() ? number->get<std::string>() : "";
-}
+// A loaded registry and the file's modification time it was read at.
+struct CachedRegistry {
+  std::filesystem::file_time_type modified;
+  classifiers::CaseRegistry registry;
+};
 
 class RouteStage final : public Stage {
  public:
+  explicit RouteStage(json construction_settings) : construction_settings_(std::move(construction_settings)) {}
   std::string_view name() const override { return "route"; }
-  std::string version() const override { return "route/2"; }
+  std::string version() const override { return "route/3"; }
   StageOutcome run(const StageContext& context) override;
 
  private:
-  StageResult to_clearing(std::string reason) const;
+  // The registry the settings name for this tenant: nullptr when none is configured or
+  // the file does not exist; a failure when it exists but is malformed.
+  tl::expected<const classifiers::CaseRegistry*, StageFailure> registry_for(const json& settings,
+                                                                            const std::string& tenant);
+
+  json construction_settings_;
+  std::map<std::string, CachedRegistry> registries_;  // by resolved path + "|" + tenant
 };
 
-StageResult RouteStage::to_clearing(std::string reason) const {
-  StageResult result;
-  result.patch["route"] = {{"version", version()}, {"target", nullptr}};
-  result.clearing_reason = std::move(reason);
-  return result;
+tl::expected<const classifiers::CaseRegistry*, StageFailure> RouteStage::registry_for(const json& settings,
+                                                                                      const std::string& tenant) {
+  const std::string configured = settings.is_object() ? settings.value("registry", "") : "";
+  if (configured.empty()) return nullptr;
+  const auto path = resolve_settings_path(configured, construction_settings_);
+  std::error_code error;
+  const auto modified = std::filesystem::last_write_time(path, error);
+  if (error) return nullptr;
+  const std::string key = path.string() + "|" + tenant;
+  auto cached = registries_.find(key);
+  if (cached == registries_.end() || cached->second.modified != modified) {
+    auto loaded = classifiers::CaseRegistry::load_csv(path, tenant);
+    if (!loaded) return stage_failure(FailureKind::kFinal, loaded.error().message + " — fix the registry file");
+    cached = registries_.insert_or_assign(key, CachedRegistry{modified, std::move(*loaded)}).first;
+  }
+  return &cached->second.registry;
 }
 
 StageOutcome RouteStage::run(const StageContext& context) {
-  const std::string case_number = classified_case_number(context.record);
-  if (case_number.empty()) return to_clearing(kNoCaseNumber);
-  if (!classifiers::is_valid_case_number(case_number)) {
-    return to_clearing("the case number \"" + case_number +
-                       "\" is not of the form 1234567-123 — correct it at the clearing station");
+  auto thresholds = route_thresholds(context.settings);
+  if (!thresholds) return stage_failure(FailureKind::kFinal, thresholds.error().message);
+  const std::string tenant = context.record.value("tenant", "");
+  auto registry = registry_for(context.settings, tenant);
+  if (!registry) return tl::unexpected(registry.error());
+  const json classification = context.record.value("classification", json::object());
+  const RouteDecision decision = decide_route(classification, *thresholds, *registry);
+  StageResult result;
+  if (!decision.route) {
+    result.patch["route"] = {
+        {"version", version()},
+        {"target", nullptr},
+        {"proposal",
+         {{"case_number", decision.case_number.empty() ? json(nullptr) : json(decision.case_number)},
+          {"doc_type", classification.value("doc_type", json(nullptr))},
+          {"case_number_confidence", classification.value("case_number_confidence", json(nullptr))},
+          {"doc_type_confidence", classification.value("doc_type_confidence", json(nullptr))},
+          {"suggestions", decision.suggestions}}}};
+    result.clearing_reason = decision.reason;
+    return result;
   }
   // The PDF that goes to the case file is the one the ocr stage built (and, once signing
   // exists, the sign stage replaced): route only decides where it goes.
   auto pdf = required_string(context.record, {"pdf", "sha256"}, "route");
   if (!pdf) return tl::unexpected(pdf.error());
-  StageResult result;
-  result.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", case_number}};
+  result.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", decision.case_number}};
   return result;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Stage>> make_route_stage(const nlohmann::json&) {
-  return std::unique_ptr<Stage>(std::make_unique<RouteStage>());
+Result<std::unique_ptr<Stage>> make_route_stage(const nlohmann::json& settings) {
+  if (auto thresholds = route_thresholds(settings); !thresholds) return fail(thresholds.error());
+  return std::unique_ptr<Stage>(std::make_unique<RouteStage>(settings));
 }
 
 }  // namespace zpe

@@ -1,5 +1,8 @@
 #include "stages/route.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "stages/testing_blob_access.h"
@@ -12,14 +15,29 @@ using testing::InMemoryBlobAccess;
 
 class RouteStageTest : public ::testing::Test {
  protected:
-  StageOutcome route(const json& case_number, bool with_pdf = true) {
+  void SetUp() override {
+    registry_ = std::filesystem::temp_directory_path() /
+                ("zpe-route-registry-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".csv");
+    std::ofstream(registry_) << "case_number,tenant,opened\n8123456-423,default,2024-01-01\n";
+  }
+  void TearDown() override { std::filesystem::remove(registry_); }
+
+  StageOutcome route(const json& case_number, bool with_pdf = true, double type_confidence = 0.95,
+                     bool with_registry = true) {
     auto stage = make_route_stage(json::object());
     EXPECT_TRUE(stage) << stage.error().message;
-    record_ = {{"source", {{"file", "letter.tif"}}}, {"classification", {{"case_number", case_number}}}};
+    record_ = {{"source", {{"file", "letter.tif"}}},
+               {"tenant", "default"},
+               {"classification",
+                {{"case_number", case_number}, {"case_number_confidence", 0.95},
+                 {"doc_type", "Ladung"}, {"doc_type_confidence", type_confidence}}}};
     if (with_pdf) record_["pdf"] = {{"sha256", std::string(64, 'a')}, {"size", 1234}, {"pages", 2}};
-    const json settings = json::object();
+    json settings = {{"min_type_confidence", 0.8}, {"min_case_confidence", 0.8}};
+    if (with_registry) settings["registry"] = registry_.string();
     return (*stage)->run(StageContext{record_, settings, blobs_});
   }
+
+  std::filesystem::path registry_;
 
   InMemoryBlobAccess blobs_;
   json record_;
@@ -58,6 +76,31 @@ TEST_F(RouteStageTest, RouteStage_FailsFinalWithoutTheSearchablePdf) {
   ASSERT_FALSE(outcome);
   EXPECT_EQ(outcome.error().kind, FailureKind::kFinal);
   EXPECT_NE(outcome.error().reason.find("pdf.sha256"), std::string::npos) << outcome.error().reason;
+}
+
+TEST_F(RouteStageTest, RouteStage_SendsUnknownCaseNumberToClearingWithNearestSuggestion) {
+  const auto outcome = route("8123456-428");
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  ASSERT_TRUE(outcome->clearing_reason);
+  EXPECT_NE(outcome->clearing_reason->find("unknown case number 8123456-428"), std::string::npos);
+  EXPECT_EQ(outcome->patch["route"]["proposal"]["suggestions"], json::array({"8123456-423"}));
+  EXPECT_EQ(outcome->patch["route"]["proposal"]["case_number"], "8123456-428");
+}
+
+TEST_F(RouteStageTest, RouteStage_NeverRoutesWithoutARegistry) {
+  const auto outcome = route("8123456-423", true, 0.95, false);
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  ASSERT_TRUE(outcome->clearing_reason);
+  EXPECT_NE(outcome->clearing_reason->find("no case registry configured"), std::string::npos);
+}
+
+TEST_F(RouteStageTest, RouteStage_SendsUnsureTypeToClearingWithProposal) {
+  const auto outcome = route("8123456-423", true, 0.79);
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  ASSERT_TRUE(outcome->clearing_reason);
+  EXPECT_NE(outcome->clearing_reason->find("document type unsure: Ladung"), std::string::npos);
+  EXPECT_EQ(outcome->patch["route"]["proposal"]["doc_type"], "Ladung");
+  EXPECT_EQ(outcome->patch["route"]["proposal"]["case_number"], "8123456-423");
 }
 
 TEST_F(RouteStageTest, RouteStage_IsIdempotent) {

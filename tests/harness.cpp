@@ -34,6 +34,11 @@ int free_tcp_port() {
 TestHome::TestHome(const std::string& extra_toml) {
   root_ = std::filesystem::temp_directory_path() / ("zpe-it-" + random_hex(5));
   std::filesystem::create_directories(root_ / "logs");
+  // The case registry the default config names ([stages.route] registry, home-relative):
+  // sample letters with a case number are filed only when their number is registered.
+  std::filesystem::create_directories(root_ / "registry");
+  std::filesystem::copy_file(std::filesystem::path(ZPE_SOURCE_DIR) / "samples" / "case_registry.csv",
+                             root_ / "registry" / "cases.csv");
   config_ = root_ / "test-config.toml";
   std::ofstream cfg(config_);
   cfg << "[dispatcher]\nendpoint = \"tcp://127.0.0.1:" << free_tcp_port() << "\"\n"

@@ -1,0 +1,100 @@
+#include "stages/route_policy.h"
+
+#include <cstdio>
+
+#include "classifiers/case_number.h"
+
+namespace zpe {
+
+namespace {
+
+using nlohmann::json;
+
+std::string two_decimals(double value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.2f", value);
+  return buffer;
+}
+
+std::string string_field(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+double number_field(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+Result<RouteThresholds> route_thresholds(const json& settings) {
+  RouteThresholds thresholds;
+  for (auto [key, value] : {std::pair{"min_type_confidence", &thresholds.min_type_confidence},
+                            std::pair{"min_case_confidence", &thresholds.min_case_confidence}}) {
+    if (!settings.is_object() || !settings.contains(key)) continue;
+    const json& given = settings.at(key);
+    if (!given.is_number() || given.get<double>() < 0.0 || given.get<double>() > 1.0) {
+      return fail(ErrorKind::kInvalidInput, std::string("[stages.route] ") + key + " must be a number from 0 to 1");
+    }
+    *value = given.get<double>();
+  }
+  return thresholds;
+}
+
+RouteDecision decide_route(const json& classification, const RouteThresholds& thresholds,
+                           const classifiers::CaseRegistry* registry) {
+  RouteDecision decision;
+  const json& c = classification.is_object() ? classification : json::object();
+  decision.case_number = string_field(c, "case_number");
+  const std::string& number = decision.case_number;
+  if (number.empty()) {
+    decision.reason = "no case number found in the letter — enter the case number at the clearing station";
+    return decision;
+  }
+  if (!classifiers::is_valid_case_number(number)) {
+    decision.reason = "the case number \"" + number + "\" is not of the form 1234567-123 — correct it at the clearing station";
+    return decision;
+  }
+  if (!registry) {
+    decision.reason = "no case registry configured — proposed case number " + number +
+                      " cannot be checked; configure [stages.route] registry, then confirm it at the clearing station";
+    return decision;
+  }
+  if (!registry->contains(number)) {
+    decision.suggestions = registry->nearest(number);
+    decision.reason = "unknown case number " + number + " (not in the case registry)" +
+                      (decision.suggestions.empty() ? std::string(" — enter the right number")
+                                                    : " — nearest existing: " + joined(decision.suggestions));
+    return decision;
+  }
+  const double case_confidence = number_field(c, "case_number_confidence");
+  if (case_confidence < thresholds.min_case_confidence) {
+    decision.reason = "case number " + number + " unsure (confidence " + two_decimals(case_confidence) + " < " +
+                      two_decimals(thresholds.min_case_confidence) + ") — confirm it at the clearing station";
+    return decision;
+  }
+  const double type_confidence = number_field(c, "doc_type_confidence");
+  if (type_confidence < thresholds.min_type_confidence) {
+    decision.reason = "document type unsure: " + string_field(c, "doc_type") + " (confidence " +
+                      two_decimals(type_confidence) + " < " + two_decimals(thresholds.min_type_confidence) +
+                      ") — confirm the type at the clearing station";
+    return decision;
+  }
+  if (const auto dup = c.find("near_duplicate"); dup != c.end() && dup->is_object()) {
+    decision.reason = "possible duplicate of document " + string_field(*dup, "document_id") + " filed in case " +
+                      number + " (similarity " + two_decimals(number_field(*dup, "similarity")) +
+                      ") — file it anyway or discard it at the clearing station";
+    return decision;
+  }
+  decision.route = true;
+  return decision;
+}
+
+}  // namespace zpe

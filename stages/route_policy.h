@@ -1,0 +1,50 @@
+// The decision policy: route a classified document automatically, or hand it to the
+// clearing station with the proposal filled in. A misfiled document is worse than a
+// clearing, so routing needs all of: a case number of the right form, in the case
+// registry, with a confidence at or above min_case_confidence, and a document type with a
+// confidence at or above min_type_confidence. Used by the route stage (stages/route.cpp)
+// and by `zpe eval` (app/cmd_classify.cpp), so evaluation measures what production does.
+// Pure and thread-safe.
+//
+// Reasons, checked in this order (the first that applies is given):
+//   "no case number found ..."                (tests and operators grep "no case number")
+//   "the case number \"x\" is not of the form 1234567-123 ..."
+//   "no case registry configured ..."         (never route blindly)
+//   "unknown case number x ... nearest existing: a, b"
+//   "case number x unsure (confidence 0.62 < 0.80) ..."
+//   "document type unsure: Ladung (confidence 0.55 < 0.80) ..."
+//   "possible duplicate of document <id> ..." (classification.near_duplicate set)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "classifiers/case_registry.h"
+
+namespace zpe {
+
+struct RouteThresholds {
+  double min_type_confidence = 0.8;
+  double min_case_confidence = 0.8;
+};
+
+// Reads min_type_confidence and min_case_confidence from a stage's settings (defaults
+// above); values outside 0..1 are an error naming the key.
+Result<RouteThresholds> route_thresholds(const nlohmann::json& settings);
+
+struct RouteDecision {
+  bool route = false;                    // true: file into case_number automatically
+  std::string case_number;               // the proposal ("" when none)
+  std::string reason;                    // for clearing: what the operator must check
+  std::vector<std::string> suggestions;  // nearest registered numbers for an unknown one
+};
+
+// classification: the record's "classification" object (stages/classify.h).
+// registry: nullptr when none is configured.
+RouteDecision decide_route(const nlohmann::json& classification, const RouteThresholds& thresholds,
+                           const classifiers::CaseRegistry* registry);
+
+}  // namespace zpe
