@@ -53,5 +53,6 @@ using Action = std::function<int()>;
 void add_run_command(CLI::App& app, GlobalOptions& options, Action& action);
 void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action);
+void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 }  // namespace zpe::app

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   add_run_command(app, options, action);
   add_service_commands(app, options, action);
   add_inspect_commands(app, options, action);
+  add_sign_commands(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
