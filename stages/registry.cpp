@@ -6,6 +6,7 @@
 #include "stages/ocr.h"
 #include "stages/prepare.h"
 #include "stages/route.h"
+#include "stages/sign.h"
 #include "stages/stage.h"
 
 namespace zpe {
@@ -23,6 +24,7 @@ constexpr std::array kStages = {
     RegisteredStage{"prepare", make_prepare_stage},
     RegisteredStage{"ocr", make_ocr_stage},
     RegisteredStage{"classify", make_classify_stage},
+    RegisteredStage{"sign", make_sign_stage},
     RegisteredStage{"route", make_route_stage},
 };
 

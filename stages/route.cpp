@@ -91,6 +91,11 @@ StageOutcome RouteStage::route(const StageContext& context) {
                        "\" is not of the form 1234567-123 — correct it at the clearing station");
   }
   const std::string file = source_file_name(context.record);
+  if (const auto pdf = context.record.find("pdf"); pdf != context.record.end() && pdf->is_object()) {
+    StageResult kept;  // made (and signed) upstream: deliver it as it is, never rebuild it
+    kept.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", case_number}};
+    return kept;
+  }
   auto pages = read_page_refs(context.record, "route");
   if (!pages) return tl::unexpected(pages.error());
 
