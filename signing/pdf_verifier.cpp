@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <map>
+#include <optional>
 #include <memory>
 
 #include <openssl/x509.h>
@@ -17,13 +18,15 @@ namespace {
 
 using namespace PoDoFo;
 
-// A signature dictionary as PoDoFo sees it in the final revision.
+// A signature dictionary as found in the file (by PoDoFo, or byte by byte when PoDoFo
+// cannot parse the file — attacked files often cannot be).
 struct FoundSignature {
   std::string field;
   std::string sub_filter;
   std::string signing_time;
-  const PdfObject* contents = nullptr;   // /Contents value (may be null object or absent)
-  const PdfObject* byte_range = nullptr; // /ByteRange value
+  bool contents_is_hex = false;                   // /Contents is a hex string
+  std::string contents;                           // its bytes
+  std::optional<std::vector<long long>> byte_range;  // /ByteRange when it is an array of numbers
 };
 
 std::string name_of(const PdfObject* object) {
@@ -54,8 +57,61 @@ std::vector<FoundSignature> find_signatures(PdfMemDocument& document) {
     signature.field = field_names.count(object->Reference()) ? field_names[object->Reference()] : "(no form field)";
     signature.sub_filter = name_of(dictionary.GetKey(PdfName("SubFilter")));
     signature.signing_time = string_of(dictionary.GetKey(PdfName("M")));
-    signature.contents = dictionary.GetKey(PdfName("Contents"));
-    signature.byte_range = dictionary.GetKey(PdfName("ByteRange"));
+    const PdfObject* contents = dictionary.GetKey(PdfName("Contents"));
+    if (contents != nullptr && contents->IsHexString()) {
+      signature.contents_is_hex = true;
+      signature.contents.assign(contents->GetString().GetString(), static_cast<std::size_t>(contents->GetString().GetLength()));
+    }
+    const PdfObject* range = dictionary.GetKey(PdfName("ByteRange"));
+    if (range != nullptr && range->IsArray()) {
+      std::vector<long long> values;
+      for (const PdfObject& entry : range->GetArray()) values.push_back(entry.IsNumber() ? entry.GetNumber() : -1);
+      signature.byte_range = values;
+    }
+    found.push_back(signature);
+  }
+  return found;
+}
+
+std::string hex_to_bytes(std::string_view gap);
+
+// Signature dictionaries found byte by byte: every "/ByteRange" with the /Contents of the
+// same object ("N G obj" ... "endobj").
+std::vector<FoundSignature> find_signatures_in_bytes(std::string_view pdf) {
+  std::vector<FoundSignature> found;
+  for (std::size_t at = pdf.find("/ByteRange"); at != std::string_view::npos; at = pdf.find("/ByteRange", at + 1)) {
+    FoundSignature signature;
+    signature.field = "(found in the bytes)";
+    std::size_t i = at + 10;
+    while (i < pdf.size() && std::isspace(static_cast<unsigned char>(pdf[i]))) ++i;
+    if (i < pdf.size() && pdf[i] == '[') {
+      const std::size_t close = pdf.find(']', i);
+      std::vector<long long> values;
+      std::string token;
+      for (char c : pdf.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1)) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          if (!token.empty()) values.push_back(token.find_first_not_of("0123456789") == std::string::npos ? std::stoll(token) : -1);
+          token.clear();
+        } else {
+          token.push_back(c);
+        }
+      }
+      if (!token.empty()) values.push_back(token.find_first_not_of("0123456789") == std::string::npos ? std::stoll(token) : -1);
+      signature.byte_range = values;
+    }
+    const std::size_t object_begin = pdf.rfind(" obj", at);
+    const std::size_t object_end = pdf.find("endobj", at);
+    std::size_t key = pdf.find("/Contents", object_begin == std::string_view::npos ? 0 : object_begin);
+    if (key != std::string_view::npos && key < object_end) {
+      std::size_t value = key + 9;
+      while (value < pdf.size() && std::isspace(static_cast<unsigned char>(pdf[value]))) ++value;
+      const std::size_t close = pdf.find('>', value);
+      if (value + 1 < pdf.size() && pdf[value] == '<' && pdf[value + 1] != '<' && close != std::string_view::npos) {
+        signature.contents_is_hex = true;
+        signature.contents = hex_to_bytes(pdf.substr(value, close - value));
+        while (!signature.contents.empty() && signature.contents.back() == '\0') signature.contents.pop_back();
+      }
+    }
     found.push_back(signature);
   }
   return found;
@@ -67,21 +123,15 @@ struct Ranges {
 
 // Check 1 (see header). Returns the reason, or "" and the ranges.
 std::string check_structure(std::string_view pdf, const FoundSignature& signature, Ranges& ranges) {
-  const PdfObject* contents = signature.contents;
-  if (contents == nullptr || !contents->IsHexString() ||
-      contents->GetString().GetLength() == 0) {
+  if (!signature.contents_is_hex || signature.contents.empty()) {
     return "universal signature forgery: /Contents is missing, null, empty or not a hex string";
   }
-  const PdfObject* range = signature.byte_range;
-  if (range == nullptr || !range->IsArray() || range->GetArray().size() != 4) {
+  if (!signature.byte_range || signature.byte_range->size() != 4) {
     return "universal signature forgery: /ByteRange is missing, null or not four integers";
   }
-  std::vector<long long> v;
-  for (const PdfObject& entry : range->GetArray()) {
-    if (!entry.IsNumber() || entry.GetNumber() < 0) {
-      return "universal signature forgery: /ByteRange holds a non-integer or negative value";
-    }
-    v.push_back(entry.GetNumber());
+  const std::vector<long long>& v = *signature.byte_range;
+  for (long long value : v) {
+    if (value < 0) return "universal signature forgery: /ByteRange holds a non-integer or negative value";
   }
   if (v[0] != 0 || v[1] <= 0 || v[2] <= v[1] || v[3] <= 0 || static_cast<std::size_t>(v[2] + v[3]) > pdf.size()) {
     return "universal signature forgery: /ByteRange [" + std::to_string(v[0]) + " " + std::to_string(v[1]) + " " +
@@ -105,11 +155,10 @@ std::string check_structure(std::string_view pdf, const FoundSignature& signatur
   if (key == std::string::npos || before.find_first_not_of(" \t\r\n", key + 9) != std::string::npos) {
     return "signature wrapping: the unsigned gap is not the value of a /Contents key";
   }
-  const PdfString& value = contents->GetString();
   std::string parsed_hex;
   static const char* digits = "0123456789abcdef";
-  for (pdf_long i = 0; i < value.GetLength(); ++i) {
-    const auto byte = static_cast<unsigned char>(value.GetString()[i]);
+  for (char c : signature.contents) {
+    const auto byte = static_cast<unsigned char>(c);
     parsed_hex.push_back(digits[byte >> 4]);
     parsed_hex.push_back(digits[byte & 15]);
   }
@@ -240,7 +289,14 @@ VerifyReport verify_pdf(std::string_view pdf, const VerifyOptions& options) {
     report.transfer_note_sha256 = xmp_note_hash(document);
   } catch (const PdfError& error) {
     const char* name = PdfError::ErrorName(error.GetError());
-    report.problems.push_back(std::string("the PDF cannot be parsed (") + (name != nullptr ? name : "PoDoFo error") + ")");
+    report.problems.push_back(std::string("the PDF cannot be parsed (") + (name != nullptr ? name : "PoDoFo error") +
+                              "); signatures checked as found in the bytes");
+    report.signatures.clear();
+    for (const FoundSignature& signature : find_signatures_in_bytes(pdf)) {
+      SignatureReport& one = report.signatures.emplace_back();
+      one.field = signature.field;
+      verify_one(pdf, signature, trust.get(), options, one);
+    }
   }
   return report;
 }

@@ -133,15 +133,33 @@ std::string judge_redefinition(PdfMemDocument& final_doc, const PdfObject* befor
   return "";
 }
 
-// Objects defined ("N G obj") in the bytes after the signed revision.
-std::set<std::string> objects_defined_after(std::string_view pdf, std::size_t signed_end) {
-  std::set<std::string> refs;
+// Objects defined ("N G obj") in the bytes after the signed revision that no classic
+// cross-reference section after it lists: definitions a parser only finds by rebuilding
+// the xref. Empty when the updates use xref streams (then PoDoFo's view is all we check).
+std::set<std::string> objects_hidden_after(std::string_view pdf, std::size_t signed_end) {
   const std::string tail(pdf.substr(signed_end));
+  if (tail.find("/XRef") != std::string::npos) return {};
+  std::set<std::string> listed;
+  static const std::regex section(R"(xref\s+((?:\d+\s+\d+\s+(?:\d{10}\s+\d{5}\s+[nf]\s*)+)+))");
+  static const std::regex subsection(R"((\d+)\s+(\d+)\s+((?:\d{10}\s+\d{5}\s+[nf]\s*)+))");
+  static const std::regex entry(R"(\d{10}\s+(\d{5})\s+([nf]))");
+  for (auto s = std::sregex_iterator(tail.begin(), tail.end(), section); s != std::sregex_iterator(); ++s) {
+    const std::string body = (*s)[1].str();
+    for (auto sub = std::sregex_iterator(body.begin(), body.end(), subsection); sub != std::sregex_iterator(); ++sub) {
+      long number = std::stol((*sub)[1].str());
+      const std::string entries = (*sub)[3].str();
+      for (auto e = std::sregex_iterator(entries.begin(), entries.end(), entry); e != std::sregex_iterator(); ++e, ++number) {
+        if ((*e)[2].str() == "n") listed.insert(std::to_string(number) + " " + std::to_string(std::stol((*e)[1].str())) + " R");
+      }
+    }
+  }
+  std::set<std::string> hidden;
   static const std::regex header(R"((?:^|[\r\n\s])(\d+)\s+(\d+)\s+obj\b)");
   for (auto it = std::sregex_iterator(tail.begin(), tail.end(), header); it != std::sregex_iterator(); ++it) {
-    refs.insert((*it)[1].str() + " " + (*it)[2].str() + " R");
+    const std::string ref = (*it)[1].str() + " " + std::to_string(std::stol((*it)[2].str())) + " R";
+    if (listed.count(ref) == 0) hidden.insert(ref);
   }
-  return refs;
+  return hidden;
 }
 
 std::size_t last_startxref(std::string_view pdf) {
@@ -163,16 +181,30 @@ std::string compare_revisions(PdfMemDocument& signed_doc, PdfMemDocument& final_
       return "incremental saving attack: page " + std::to_string(i + 1) + " was swapped after signing";
     }
   }
+  std::map<PdfReference, int> content_streams;  // signed revision: content stream -> page number
+  for (int i = 0; i < signed_doc.GetPageCount(); ++i) {
+    const PdfObject* contents = signed_doc.GetPage(i)->GetObject()->GetDictionary().GetKey(PdfName("Contents"));
+    if (contents != nullptr && contents->IsReference()) content_streams[contents->GetReference()] = i + 1;
+    if (contents != nullptr && contents->IsArray()) {
+      for (const PdfObject& part : contents->GetArray()) {
+        if (part.IsReference()) content_streams[part.GetReference()] = i + 1;
+      }
+    }
+  }
   const PdfObject* form = final_doc.GetCatalog()->GetDictionary().GetKey(PdfName("AcroForm"));
   const std::string acroform_ref = form != nullptr && form->IsReference() ? ref_text(form->GetReference()) : "";
   const Fingerprints before = fingerprints(signed_doc);
-  const std::set<std::string> appended = objects_defined_after(pdf, signed_end);
+  const std::set<std::string> hidden = objects_hidden_after(pdf, signed_end);
   std::string shadow;
   for (PdfObject* object : final_doc.GetObjects()) {
     const auto old = before.find(object->Reference());
     if (old == before.end()) continue;  // new objects are judged through what references them
     const bool changed = old->second != object_text(object);
-    if (!changed && appended.count(ref_text(object->Reference())) == 0) continue;
+    if (!changed && hidden.count(ref_text(object->Reference())) == 0) continue;
+    if (changed && content_streams.count(object->Reference()) > 0) {
+      return "incremental saving attack: the content of page " + std::to_string(content_streams[object->Reference()]) +
+             " (" + ref_text(object->Reference()) + ") was changed after signing";
+    }
     PdfObject* old_object = signed_doc.GetObjects().GetObject(object->Reference());
     std::string problem = changed ? judge_redefinition(final_doc, old_object, object, acroform_ref)
                                   : "shadow attack (hide/replace): object " + ref_text(object->Reference()) +
