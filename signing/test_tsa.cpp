@@ -102,6 +102,8 @@ Result<std::unique_ptr<TestTsa>> TestTsa::start(const std::string& cert_file, co
   s.port = port == 0 ? s.server.bind_to_any_port("127.0.0.1") : (s.server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (s.port <= 0) return fail(ErrorKind::kUnavailable, "test TSA cannot bind 127.0.0.1:" + std::to_string(port));
   s.thread = std::thread([&s] { s.server.listen_after_bind(); });
+  // stop() before the server runs would be lost and the join would hang: wait until it runs.
+  for (int i = 0; i < 500 && !s.server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   return tsa;
 }
 
