@@ -170,8 +170,12 @@ TEST_F(PdfVerifierAttackTest, ShadowAttack_RedefinitionHiddenFromTheCrossReferen
     document.GetInfo()->SetAuthor(PoDoFo::PdfString("x"));  // a harmless-looking real update
   });
   const std::string hidden = "\n4 0 obj\n<< /Length 2 >>\nstream\nq\nendstream\nendobj\n";
-  const std::size_t tail = update.rfind("xref");
-  expect_rejected(update.substr(0, tail) + hidden + update.substr(tail), "shadow attack");
+  const std::size_t tail = update.rfind("\nxref") + 1;
+  std::string attack = update.substr(0, tail) + hidden + update.substr(tail);
+  const std::size_t number = attack.rfind("startxref") + 10;  // keep the xref reachable
+  const std::size_t number_end = attack.find_first_of("\r\n", number);
+  attack.replace(number, number_end - number, std::to_string(tail + hidden.size()));
+  expect_rejected(attack, "shadow attack");
 }
 
 TEST_F(PdfVerifierAttackTest, SecondSignatureInALaterUpdateIsAllowed) {

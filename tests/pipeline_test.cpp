@@ -211,8 +211,10 @@ TEST(Pipeline, DispatcherRestartedMidRunLosesAndDuplicatesNothing) {
   auto dispatchers = child_pids(run, " dispatcher");
   ASSERT_EQ(dispatchers.size(), 1u);
   kill(dispatchers[0], SIGKILL);
-  ASSERT_TRUE(wait_until([&] { return child_pids(run, " dispatcher").size() == 1 &&
-                                      child_pids(run, " dispatcher")[0] != dispatchers[0]; }, 30s));
+  ASSERT_TRUE(wait_until([&] {
+    const auto now = child_pids(run, " dispatcher");  // one look: the process list changes between two
+    return now.size() == 1 && now[0] != dispatchers[0];
+  }, 30s));
   ASSERT_TRUE(wait_until([&] { return all_settled(home, truths.size()); }, 300s)) << home.log("run");
   expect_samples_filed_correctly(home, truths);
   kill(run, SIGTERM);
