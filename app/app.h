@@ -66,5 +66,7 @@ void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action)
 void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe train DIR`, `zpe eval DIR` (app/cmd_classify.cpp).
 void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe sign`, `zpe verify`, `zpe test-tsa` (app/cmd_sign.cpp).
+void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 }  // namespace zpe::app

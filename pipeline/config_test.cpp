@@ -9,7 +9,7 @@ TEST(Config, EmbeddedDefaultsDefineTheDefaultTenantAndPipeline) {
   auto config = Config::from_text("");
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_TRUE(config->has_tenant("default"));
-  EXPECT_EQ(config->stages(), (std::vector<std::string>{"prepare", "split", "quality", "ocr", "classify", "route"}));
+  EXPECT_EQ(config->stages(), (std::vector<std::string>{"prepare", "split", "quality", "ocr", "classify", "sign", "route"}));
   EXPECT_EQ(config->dispatcher_endpoint(), "tcp://127.0.0.1:5555");
   EXPECT_EQ(config->stage_settings("ocr", "default")["language"], "deu");
 }

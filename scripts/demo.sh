@@ -15,9 +15,34 @@ for f in samples/letters/*; do
   cp "$f" "$home/inbox/default/.$(basename "$f").part"
   mv "$home/inbox/default/.$(basename "$f").part" "$home/inbox/default/$(basename "$f")"
 done
+# Signing: a TEST CA, signer and TSA key (NOT for production) and a local test TSA on
+# 127.0.0.1, so the demo's case files hold PAdES B-T signed PDFs.
+bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
+tsa_port="${ZPE_DEMO_TSA_PORT:-18318}"
+build/zpe test-tsa --cert "$home/test-ca/tsa.pem" --key "$home/test-ca/tsa.key" --port "$tsa_port" \
+  > "$home/test-tsa.log" 2>&1 &
+tsa_pid=$!
+trap 'kill "$tsa_pid" 2>/dev/null || true' EXIT
+cat > "$home/demo.toml" <<TOML
+[stages.sign]
+# TEST key from scripts/make-test-ca.sh — for the demo only, not a qualified signature.
+key = "pem:$home/test-ca/signer.key"
+certificate = "$home/test-ca/signer.pem"
+tsa_url = "http://127.0.0.1:$tsa_port/"
+tsa_trust = "$home/test-ca/ca.pem"
+trust = ["$home/test-ca/ca.pem"]
+site = "Demo-Scanzentrum"
+TOML
+echo "demo: signing with a TEST key ($home/test-ca, not for production) and the test TSA on 127.0.0.1:$tsa_port"
 echo "demo: $(ls "$home/inbox/default" | wc -l) sample files in $home/inbox/default; running zpe run --until-idle"
-ZPE_LOG_LEVEL="${ZPE_LOG_LEVEL:-warn}" build/zpe --home "$home" run --until-idle --max-seconds 900
+ZPE_LOG_LEVEL="${ZPE_LOG_LEVEL:-warn}" build/zpe --home "$home" --config "$home/demo.toml" run --until-idle --max-seconds 900
 echo
 build/zpe --home "$home" list
 echo
+first_pdf="$(find "$home/casefiles" -name '*.pdf' | sort | head -1)"
+if [ -n "$first_pdf" ]; then
+  echo "demo: checking the signature of $first_pdf"
+  build/zpe --config "$home/demo.toml" verify "$first_pdf" || true
+fi
 echo "demo: case files are in $home/casefiles/ ; inspect one with: build/zpe --home $home show <document id>"
+echo "demo: check any signed PDF with: build/zpe --config $home/demo.toml verify <file.pdf>"

@@ -24,7 +24,10 @@ packages=(
   # --- documents and signatures ---
   libpodofo-dev           # writing PDFs (page images, text layer, incremental signatures)
   icc-profiles-free       # sRGB.icc: the OutputIntent every PDF/A output must carry
-  libssl-dev              # SHA-256 hashing; later CMS signatures and timestamps
+  libssl-dev              # SHA-256 hashing, CMS (CAdES) signatures, RFC 3161 timestamps
+  libp11-kit-dev          # pkcs11.h: the PKCS#11 interface to HSMs and signature cards (module dlopen'ed)
+  softhsm2                # a software HSM: tests and the bench sign through real PKCS#11 with it
+  libcpp-httplib-dev      # HTTP POST to the time-stamp authority; the local test TSA on 127.0.0.1
   # --- messaging and state ---
   libzmq3-dev cppzmq-dev  # dispatcher/worker protocol and the case-file feed
   libsqlite3-dev          # the embedded job store
@@ -37,7 +40,8 @@ packages=(
   # --- samples and test tooling ---
   python3 python3-pil     # samples/generate_letters.py renders synthetic letters
   fonts-dejavu-core fonts-liberation  # fonts for the synthetic letters
-  qpdf poppler-utils      # tests check output PDFs (qpdf --check, pdftotext, pdfinfo)
+  qpdf poppler-utils      # tests check output PDFs (qpdf --check, pdftotext, pdfinfo, pdfsig)
+  openssl                 # scripts/make-test-ca.sh creates the test CA, signer and TSA certificates
   sqlite3                 # bench/ reads per-stage timings from the job store
 )
 

@@ -8,6 +8,7 @@
 #include "stages/quality.h"
 #include "stages/route.h"
 #include "stages/split.h"
+#include "stages/sign.h"
 #include "stages/stage.h"
 
 namespace zpe {
@@ -27,6 +28,7 @@ constexpr std::array kStages = {
     RegisteredStage{"quality", make_quality_stage},
     RegisteredStage{"ocr", make_ocr_stage},
     RegisteredStage{"classify", make_classify_stage},
+    RegisteredStage{"sign", make_sign_stage},
     RegisteredStage{"route", make_route_stage},
 };
 

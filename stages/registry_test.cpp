@@ -19,11 +19,11 @@ TEST(StageRegistry, StageRegistry_AcceptsNullSettings) {
 }
 
 TEST(StageRegistry, StageRegistry_UnknownStageErrorListsKnownStages) {
-  auto stage = make_stage("sign", nlohmann::json::object());
+  auto stage = make_stage("teleport", nlohmann::json::object());
   ASSERT_FALSE(stage);
   EXPECT_EQ(stage.error().kind, ErrorKind::kInvalidInput);
-  EXPECT_NE(stage.error().message.find("\"sign\""), std::string::npos);
-  EXPECT_NE(stage.error().message.find("prepare, split, quality, ocr, classify, route"), std::string::npos) << stage.error().message;
+  EXPECT_NE(stage.error().message.find("\"teleport\""), std::string::npos);
+  EXPECT_NE(stage.error().message.find("prepare, split, quality, ocr, classify, sign, route"), std::string::npos) << stage.error().message;
 }
 
 TEST(StageRegistry, StageRegistry_ReportsInvalidSettings) {

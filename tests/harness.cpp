@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -31,6 +33,20 @@ int free_tcp_port() {
   return port;
 }
 
+// A TEST CA with an ECDSA P-256 signer (scripts/make-test-ca.sh), made once per test process
+// so the sign stage has a key; removed when the process exits.
+const std::filesystem::path& test_signing_ca() {
+  static const std::filesystem::path dir = [] {
+    std::filesystem::path d = std::filesystem::temp_directory_path() / ("zpe-it-ca-" + random_hex(5));
+    const std::string command = "bash '" + std::string(ZPE_SOURCE_DIR) + "/scripts/make-test-ca.sh' '" + d.string() +
+                                "' ec >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0) std::fprintf(stderr, "harness: make-test-ca.sh failed\n");
+    std::atexit([] { std::filesystem::remove_all(test_signing_ca()); });
+    return d;
+  }();
+  return dir;
+}
+
 TestHome::TestHome(const std::string& extra_toml) {
   root_ = std::filesystem::temp_directory_path() / ("zpe-it-" + random_hex(5));
   std::filesystem::create_directories(root_ / "logs");
@@ -46,6 +62,11 @@ TestHome::TestHome(const std::string& extra_toml) {
       << "[feed]\nendpoint = \"tcp://127.0.0.1:" << free_tcp_port() << "\"\nredeliver_ms = 5000\n"
       << "[intake]\nscan_interval_ms = 200\nstable_ms = 300\n"
       << extra_toml << "\n";
+  if (extra_toml.find("[stages.sign]") == std::string::npos) {
+    const std::filesystem::path& ca = test_signing_ca();
+    cfg << "[stages.sign]\nkey = \"pem:" << (ca / "signer.key").string() << "\"\ncertificate = \""
+        << (ca / "signer.pem").string() << "\"\ntrust = [\"" << (ca / "ca.pem").string() << "\"]\n";
+  }
 }
 
 TestHome::~TestHome() {

@@ -1,0 +1,158 @@
+#include "signing/pades_signer.h"
+
+#include <openssl/x509.h>
+#include <podofo/podofo.h>
+
+#include "signing/cades.h"
+#include "signing/xmp_binding.h"
+
+namespace zpe::signing {
+
+namespace {
+
+using namespace PoDoFo;
+
+// Room for the CMS in /Contents: certificates + signed attributes + signature, plus a
+// timestamp token (which carries the TSA's certificates) when one is requested.
+std::size_t signature_reserve(const SigningKey& key, bool timestamped) {
+  std::size_t bytes = 4096 + static_cast<std::size_t>(i2d_X509(key.certificate(), nullptr));
+  for (int i = 0; i < sk_X509_num(key.chain()); ++i) {
+    bytes += static_cast<std::size_t>(i2d_X509(sk_X509_value(key.chain(), i), nullptr));
+  }
+  return bytes + (timestamped ? 16384 : 0);
+}
+
+std::string common_name(X509* certificate) {
+  char name[256] = {0};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, name, sizeof name);
+  return name;
+}
+
+std::string existing_xmp(PdfObject* catalog) {
+  PdfObject* metadata = catalog->GetIndirectKey(PdfName("Metadata"));
+  if (metadata == nullptr || !metadata->HasStream()) return "";
+  char* buffer = nullptr;
+  pdf_long length = 0;
+  metadata->GetStream()->GetFilteredCopy(&buffer, &length);
+  std::string xmp(buffer, static_cast<std::size_t>(length));
+  podofo_free(buffer);
+  return xmp;
+}
+
+void bind_note(PdfMemDocument& document, const std::string& note_sha256) {
+  PdfObject* catalog = document.GetCatalog();
+  const std::string xmp = bind_transfer_note_hash(existing_xmp(catalog), note_sha256);
+  PdfObject* metadata = document.GetObjects().CreateObject("Metadata");
+  metadata->GetDictionary().AddKey(PdfName("Subtype"), PdfName("XML"));
+  metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());  // unfiltered (PDF/A)
+  catalog->GetDictionary().AddKey(PdfName("Metadata"), metadata->Reference());
+}
+
+std::string field_name(PdfMemDocument& document) {
+  PdfObject* fields = document.GetAcroForm()->GetObject()->GetIndirectKey(PdfName("Fields"));
+  const std::size_t existing = fields != nullptr && fields->IsArray() ? fields->GetArray().size() : 0;
+  return "ZPE-Signature-" + std::to_string(existing + 1);
+}
+
+void draw_stamp(PdfMemDocument& document, PdfSignatureField& field, const PadesOptions& options,
+                const std::string& signer, const PdfDate& date) {
+  const VisibleStamp& stamp = options.stamp;
+  PdfRect box(0, 0, stamp.width_pt, stamp.height_pt);
+  PdfXObject appearance(box, &document);
+  PdfFont* font = document.CreateFont("DejaVu Sans", false, false, false,
+                                      PdfEncodingFactory::GlobalWinAnsiEncodingInstance(),
+                                      PdfFontCache::eFontCreationFlags_None, true, stamp.font_file.c_str());
+  PdfPainter painter;
+  painter.SetPage(&appearance);
+  painter.SetStrokeWidth(0.8);
+  painter.Rectangle(0.5, 0.5, stamp.width_pt - 1, stamp.height_pt - 1);
+  painter.Stroke();
+  PdfString when;
+  date.ToString(when);
+  if (font != nullptr) {
+    font->SetFontSize(8);
+    painter.SetFont(font);
+    painter.DrawText(6, stamp.height_pt - 14, PdfString("Qualifiziert elektronisch signiert"));
+    painter.DrawText(6, stamp.height_pt - 26, PdfString(reinterpret_cast<const pdf_utf8*>(signer.c_str())));
+    painter.DrawText(6, stamp.height_pt - 38, when);
+  }
+  painter.FinishPage();
+  field.SetAppearanceStream(&appearance);
+}
+
+// Adds the field and signature dictionary; the caller writes the update through `device`.
+void add_signature_field(PdfMemDocument& document, PdfSignOutputDevice& device, const SigningKey& key,
+                         const PadesOptions& options) {
+  PdfAcroForm* form = document.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
+  form->GetObject()->GetDictionary().AddKey(PdfName("SigFlags"), PdfObject(static_cast<pdf_int64>(3)));
+  const std::string name = field_name(document);
+  PdfPage* page = document.GetPage(0);
+  const VisibleStamp& stamp = options.stamp;
+  const PdfRect rect = stamp.enabled ? PdfRect(stamp.x_pt, stamp.y_pt, stamp.width_pt, stamp.height_pt)
+                                     : PdfRect(0, 0, 0, 0);
+  PdfAnnotation* widget = page->CreateAnnotation(ePdfAnnotation_Widget, rect);
+  widget->SetFlags(ePdfAnnotationFlags_Print | ePdfAnnotationFlags_Locked);
+  PdfSignatureField field(widget, form, &document);
+  field.SetFieldName(PdfString(name));
+  field.SetSignatureReason(PdfString(reinterpret_cast<const pdf_utf8*>(options.reason.c_str())));
+  if (!options.location.empty()) {
+    field.SetSignatureLocation(PdfString(reinterpret_cast<const pdf_utf8*>(options.location.c_str())));
+  }
+  const PdfDate date(options.signing_time != 0 ? options.signing_time : std::time(nullptr));
+  field.SetSignatureDate(date);
+  const std::string signer = options.signer_name.empty() ? common_name(key.certificate()) : options.signer_name;
+  if (!signer.empty()) {
+    field.GetSignatureObject()->GetDictionary().AddKey(
+        PdfName("Name"), PdfString(reinterpret_cast<const pdf_utf8*>(signer.c_str())));
+  }
+  if (stamp.enabled) draw_stamp(document, field, options, signer, date);
+  field.SetSignature(*device.GetSignatureBeacon());
+  field.GetSignatureObject()->GetDictionary().AddKey(PdfName("SubFilter"), PdfName("ETSI.CAdES.detached"));
+}
+
+}  // namespace
+
+Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
+                             const PadesOptions& options) {
+  PdfError::EnableLogging(false);
+  PdfError::EnableDebug(false);
+  PdfRefCountedBuffer buffer;
+  PdfOutputDevice output(&buffer);
+  PdfSignOutputDevice device(&output);
+  try {
+    PdfMemDocument document;
+    document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
+    if (document.GetPageCount() < 1) return fail(ErrorKind::kInvalidInput, "the PDF has no page to sign");
+    device.SetSignatureSize(signature_reserve(key, tsa != nullptr));
+    if (!options.transfer_note_sha256.empty()) bind_note(document, options.transfer_note_sha256);
+    add_signature_field(document, device, key, options);
+    document.WriteUpdate(&device, true);
+  } catch (const PdfError& error) {
+    const char* name = PdfError::ErrorName(error.GetError());
+    return fail(ErrorKind::kInvalidInput, std::string("the PDF cannot be prepared for signing (") +
+                                              (name != nullptr ? name : "PoDoFo error") + ")");
+  }
+  if (!device.HasSignaturePosition()) return fail(ErrorKind::kInternal, "PoDoFo wrote no signature placeholder");
+  try {
+    device.AdjustByteRange();
+    device.Seek(0);
+    std::string signed_bytes;
+    char chunk[65536];
+    while (const std::size_t n = device.ReadForSignature(chunk, sizeof chunk)) signed_bytes.append(chunk, n);
+    auto cms = build_cades_signature(signed_bytes, key, tsa);
+    if (!cms) return fail(cms.error());
+    if (cms->size() > device.GetSignatureSize()) {
+      return fail(ErrorKind::kInternal, "the CMS signature (" + std::to_string(cms->size()) +
+                                            " bytes) does not fit the reserved space");
+    }
+    device.SetSignature(PdfData(cms->data(), cms->size()));
+    device.Flush();
+  } catch (const PdfError& error) {
+    const char* name = PdfError::ErrorName(error.GetError());
+    return fail(ErrorKind::kInternal, std::string("writing the signature failed (") +
+                                          (name != nullptr ? name : "PoDoFo error") + ")");
+  }
+  return std::string(buffer.GetBuffer(), output.GetLength());
+}
+
+}  // namespace zpe::signing

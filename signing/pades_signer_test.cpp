@@ -1,0 +1,111 @@
+#include "signing/pades_signer.h"
+
+#include <gtest/gtest.h>
+
+#include "signing/pdf_verifier.h"
+#include "signing/testing_signing.h"
+
+namespace zpe::signing {
+namespace {
+
+using zpe::testing::run_command;
+using zpe::testing::TempDir;
+using zpe::testing::test_ca;
+
+bool have_tool(const char* tool) { return run_command(std::string("command -v ") + tool).status == 0; }
+
+std::unique_ptr<SigningKey> pem_key(const std::string& kind) {
+  auto key = SigningKey::open({"pem:" + (test_ca(kind) / "signer.key").string(), (test_ca(kind) / "signer.pem").string(), {}, ""});
+  EXPECT_TRUE(key) << key.error().message;
+  return key ? std::move(*key) : nullptr;
+}
+
+VerifyOptions trust(const std::string& kind) { return {{(test_ca(kind) / "ca.pem").string()}, false}; }
+
+class PadesSignerTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PadesSignerTest, SignedPdfIsValidForPdfsigQpdfAndZpeVerify) {
+  ASSERT_TRUE(have_tool("pdfsig") && have_tool("qpdf"));
+  const std::string kind = GetParam();
+  auto key = pem_key(kind);
+  ASSERT_TRUE(key);
+  const std::string pdf = zpe::testing::sample_pdf(2);
+  auto signed_pdf = sign_pdf(pdf, *key, nullptr, {});
+  ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
+  EXPECT_EQ(signed_pdf->compare(0, pdf.size(), pdf), 0) << "the original bytes must stay in front (incremental update)";
+
+  TempDir dir;
+  const auto file = dir.path() / "signed.pdf";
+  zpe::testing::write_file(file, *signed_pdf);
+  const auto pdfsig = run_command("pdfsig '" + file.string() + "'");
+  EXPECT_NE(pdfsig.text.find("Signature Validation: Signature is Valid."), std::string::npos) << pdfsig.text;
+  EXPECT_NE(pdfsig.text.find("Total document signed"), std::string::npos) << pdfsig.text;
+  EXPECT_NE(pdfsig.text.find("ETSI.CAdES.detached"), std::string::npos) << pdfsig.text;
+  EXPECT_EQ(run_command("qpdf --check '" + file.string() + "'").status, 0);
+
+  const VerifyReport report = verify_pdf(*signed_pdf, trust(kind));
+  EXPECT_TRUE(report.valid()) << report.text("signed.pdf");
+  ASSERT_EQ(report.signatures.size(), 1u);
+  EXPECT_EQ(report.signatures[0].level, "PAdES B-B");
+}
+
+INSTANTIATE_TEST_SUITE_P(RsaAndEcdsa, PadesSignerTest, ::testing::Values("rsa", "ec"));
+
+TEST(PadesSigner, TamperedByteAnywhereInTheSignedRangeFailsPdfsigAndZpeVerify) {
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), *key, nullptr, {});
+  ASSERT_TRUE(signed_pdf);
+  const std::size_t contents = signed_pdf->find("/Contents<");
+  ASSERT_NE(contents, std::string::npos);
+  TempDir dir;
+  // A byte in an image stream (first range), in the signature dictionary, and in the trailer (second range).
+  for (std::size_t at : {signed_pdf->size() / 4, contents - 20, signed_pdf->size() - 30}) {
+    std::string tampered = *signed_pdf;
+    tampered[at] = static_cast<char>(tampered[at] ^ 0x01);
+    const auto file = dir.path() / ("tampered-" + std::to_string(at) + ".pdf");
+    zpe::testing::write_file(file, tampered);
+    const auto pdfsig = run_command("pdfsig '" + file.string() + "'");
+    EXPECT_EQ(pdfsig.text.find("Signature is Valid."), std::string::npos) << "byte " << at << "\n" << pdfsig.text;
+    const VerifyReport report = verify_pdf(tampered, trust("ec"));
+    EXPECT_FALSE(report.valid()) << "byte " << at << "\n" << report.text("tampered.pdf");
+    const auto cli = run_command(std::string(ZPE_BINARY) + " verify --trust '" + (test_ca("ec") / "ca.pem").string() +
+                                 "' '" + file.string() + "'");
+    EXPECT_NE(cli.status, 0) << cli.text;
+  }
+}
+
+TEST(PadesSigner, VisibleStampAndTransferNoteHashAreInTheSignedRevision) {
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  PadesOptions options;
+  options.stamp.enabled = true;
+  options.transfer_note_sha256 = std::string(64, 'a');
+  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), *key, nullptr, options);
+  ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
+  const VerifyReport report = verify_pdf(*signed_pdf, trust("ec"));
+  EXPECT_TRUE(report.valid()) << report.text("stamped.pdf");
+  ASSERT_TRUE(report.transfer_note_sha256.has_value());
+  EXPECT_EQ(*report.transfer_note_sha256, std::string(64, 'a'));
+}
+
+TEST(PadesSigner, UntrustedRootIsReportedAsChainFailure) {
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), *key, nullptr, {});
+  ASSERT_TRUE(signed_pdf);
+  const VerifyReport report = verify_pdf(*signed_pdf, trust("rsa"));  // the other CA
+  EXPECT_FALSE(report.valid());
+  EXPECT_NE(report.text("x").find("[FAIL] trust"), std::string::npos) << report.text("x");
+}
+
+TEST(PadesSigner, RefusesBytesThatAreNoPdf) {
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  auto signed_pdf = sign_pdf("not a pdf at all", *key, nullptr, {});
+  ASSERT_FALSE(signed_pdf);
+  EXPECT_EQ(signed_pdf.error().kind, ErrorKind::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace zpe::signing

@@ -1,0 +1,118 @@
+#include "stages/sign.h"
+
+#include <optional>
+
+#include <leptonica/allheaders.h>
+#include <spdlog/spdlog.h>
+
+#include "pipeline/blob_store.h"
+#include "signing/pades_signer.h"
+#include "signing/sign_settings.h"
+#include "signing/transfer_note.h"
+#include "stages/page_image.h"
+#include "stages/stage_io.h"
+
+namespace zpe {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kNoKey =
+    "no signing key configured — set [stages.sign] key and certificate (scripts/make-test-ca.sh makes a TEST key)";
+
+class SignStage final : public Stage {
+ public:
+  explicit SignStage(signing::SignSettings settings) : settings_(std::move(settings)) {}
+
+  std::string_view name() const override { return "sign"; }
+  std::string version() const override { return std::string("sign/1 ") + (settings_.tsa.url.empty() ? "B-B" : "B-T"); }
+  StageOutcome run(const StageContext& context) override;
+
+ private:
+  StageValue<signing::SigningKey*> key();
+  StageValue<json> input_pdf(const StageContext& context, const std::string& file);
+
+  signing::SignSettings settings_;
+  std::unique_ptr<signing::SigningKey> key_;  // opened on first use, kept for the worker's life
+};
+
+StageValue<signing::SigningKey*> SignStage::key() {
+  if (key_) return key_.get();
+  auto opened = signing::SigningKey::open(settings_.key);
+  if (!opened) {
+    const bool passing = opened.error().kind == ErrorKind::kUnavailable;
+    return stage_failure(passing ? FailureKind::kRetryable : FailureKind::kFinal,
+                         "signing key: " + opened.error().message);
+  }
+  key_ = std::move(*opened);
+  spdlog::info("sign: using {}", key_->description());
+  if (settings_.key.key.rfind("pem:", 0) == 0) {
+    spdlog::warn("sign: a PEM key file is for development and demos only — production keys live in an HSM (pkcs11:)");
+  }
+  return key_.get();
+}
+
+StageValue<json> SignStage::input_pdf(const StageContext& context, const std::string& file) {
+  for (const char* key : {"pdf_unsigned", "pdf"}) {
+    const auto it = context.record.find(key);
+    if (it != context.record.end() && it->is_object() && it->contains("sha256")) return *it;
+  }
+  return stage_failure(FailureKind::kFinal, file + ": there is no PDF to sign (record.pdf is missing; the ocr "
+                                                   "stage writes it) — check the pipeline order, sign runs after ocr");
+}
+
+StageOutcome SignStage::run(const StageContext& context) {
+  const std::string file = source_file_name(context.record);
+  if (settings_.key.key.empty()) {
+    StageResult result;
+    result.patch["sign"] = {{"version", version()}, {"level", nullptr}};
+    result.clearing_reason = kNoKey;
+    return result;
+  }
+  auto input = input_pdf(context, file);
+  if (!input) return tl::unexpected(input.error());
+  auto pdf = read_blob(context.blobs, (*input)["sha256"].get<std::string>(), file + ": PDF to sign");
+  if (!pdf) return tl::unexpected(pdf.error());
+  auto signer = key();
+  if (!signer) return tl::unexpected(signer.error());
+
+  char name[512];
+  X509_NAME_oneline(X509_get_subject_name((*signer)->certificate()), name, sizeof name);
+  const json note = signing::build_transfer_note(context.record, {settings_.site, settings_.scanner, name});
+  const std::string note_bytes = signing::transfer_note_bytes(note);
+  auto note_sha = write_blob(context.blobs, note_bytes, file + ": transfer note");
+  if (!note_sha) return tl::unexpected(note_sha.error());
+
+  signing::PadesOptions options = settings_.pades;
+  options.transfer_note_sha256 = *note_sha;
+  std::optional<signing::TimestampClient> tsa;
+  if (!settings_.tsa.url.empty()) tsa.emplace(settings_.tsa);
+  auto signed_pdf = signing::sign_pdf(*pdf, **signer, tsa ? &*tsa : nullptr, options);
+  if (!signed_pdf) {
+    const ErrorKind kind = signed_pdf.error().kind;
+    return stage_failure(kind == ErrorKind::kUnavailable ? FailureKind::kRetryable : FailureKind::kFinal,
+                         file + ": signing failed: " + signed_pdf.error().message);
+  }
+  auto sha = write_blob(context.blobs, *signed_pdf, file + ": signed PDF");
+  if (!sha) return tl::unexpected(sha.error());
+  const std::string level = tsa ? "PAdES B-T" : "PAdES B-B";
+  StageResult result;
+  result.patch["pdf"] = {{"sha256", *sha}, {"size", signed_pdf->size()}, {"pages", (*input).value("pages", 0)},
+                         {"signature", {{"level", level}, {"signer", name}}}};
+  result.patch["pdf_unsigned"] = *input;
+  result.patch["transfer_note"] = {{"sha256", *note_sha}, {"size", note_bytes.size()}, {"format", note["format"]}};
+  result.patch["sign"] = {{"version", version()}, {"level", level}, {"key", (*signer)->description()},
+                          {"signer", name}, {"tsa", tsa ? json(tsa->url()) : json(nullptr)}};
+  return result;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> make_sign_stage(const nlohmann::json& settings) {
+  auto parsed = signing::parse_sign_settings(settings);
+  if (!parsed) return fail(ErrorKind::kInvalidInput, "stage sign: " + parsed.error().message);
+  return std::unique_ptr<Stage>(std::make_unique<SignStage>(std::move(*parsed)));
+}
+
+}  // namespace zpe
