@@ -124,6 +124,12 @@ Result<std::map<std::string, std::string>> package_files(JobStore& jobs, const B
     if (!bytes) return fail(bytes.error());
     files[name] = std::move(*bytes);
   }
+  // The transfer note (Transfervermerk) the sign stage bound into the PDF's XMP.
+  if (const std::string note = string_at(at(row.record, "transfer_note"), "sha256"); !note.empty()) {
+    auto bytes = blob(note, "transfer note");
+    if (!bytes) return fail(bytes.error());
+    files["transfer-note.json"] = std::move(*bytes);
+  }
   const json meta = metadata(row, original_file, filed_ms, now_ms);
   files["metadata.json"] = meta.dump(2) + "\n";
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

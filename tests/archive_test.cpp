@@ -52,7 +52,7 @@ TEST_F(ArchiveTest, Archive_FiledDocumentBecomesACompletePackage) {
   ASSERT_EQ(docs.size(), 1u);
   const std::string id = docs[0]["document_id"];
   EXPECT_EQ(package_.filename(), id);
-  for (const char* name : {"document.pdf", "metadata.json", "metadata.xml", "audit.jsonl", "text.txt", "alto.xml"}) {
+  for (const char* name : {"document.pdf", "metadata.json", "metadata.xml", "audit.jsonl", "text.txt", "alto.xml", "transfer-note.json"}) {
     EXPECT_TRUE(fs::exists(package_ / name)) << name;
   }
   EXPECT_EQ(file_bytes(package_ / "original" / letter_.filename()), file_bytes(letter_)) << "the original as received";
