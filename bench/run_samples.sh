@@ -7,7 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 src="${1:-samples/letters}"
 home="$PWD/bench/results/home-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$home/inbox/default"
+mkdir -p "$home/inbox/default" "$home/registry"
+cp samples/case_registry.csv "$home/registry/cases.csv"
+# A TEST signing key (B-B, no timestamp authority), as in the demo.
+bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
+cat > "$home/bench.toml" <<TOML
+[stages.sign]
+key = "pem:$home/test-ca/signer.key"
+certificate = "$home/test-ca/signer.pem"
+TOML
 n=0
 for f in "$src"/*; do
   case "$f" in *.truth.json|*.json) continue ;; esac
@@ -16,9 +24,9 @@ for f in "$src"/*; do
   n=$((n + 1))
 done
 echo "bench: $n files from $src, $(nproc) cores"
-ZPE_LOG_LEVEL=warn build/zpe --home "$home" run --until-idle --max-seconds 3600
+ZPE_LOG_LEVEL=warn build/zpe --home "$home" --config "$home/bench.toml" run --until-idle --max-seconds 3600
 echo
 echo "per-stage time (stage, runs, mean ms, total ms):"
 sqlite3 "$home/var/jobs.sqlite" \
   "SELECT stage, COUNT(*), CAST(AVG(finished_ms - started_ms) AS INT), SUM(finished_ms - started_ms) FROM stage_runs WHERE outcome = 'done' GROUP BY stage ORDER BY MIN(id);" 2>/dev/null \
-  || build/zpe --home "$home" status --json
+  || build/zpe --home "$home" --config "$home/bench.toml" status --json
