@@ -63,8 +63,7 @@ Result<std::string> RemoteBlobAccess::write(std::string_view bytes) {
 }
 
 WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage)
-    : context_(context),
-      options_(std::move(options)),
+    : options_(std::move(options)),
       stage_(stage),
       control_(context, zmq::socket_type::dealer),
       blobs_(context, options_.endpoint, options_.blob_timeout_ms) {

@@ -57,7 +57,6 @@ class WorkerLoop {
   void send(const std::vector<std::string>& frames);
   [[noreturn]] void give_up(const std::string& lease_id, const std::string& document_id, int64_t max_job_ms);
 
-  zmq::context_t& context_;
   WorkerOptions options_;
   Stage& stage_;
   zmq::socket_t control_;
