@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/durable_file.h"
+
 #include "stages/testing_blob_access.h"
 
 namespace zpe {
@@ -17,7 +19,7 @@ class RouteStageTest : public ::testing::Test {
  protected:
   void SetUp() override {
     registry_ = std::filesystem::temp_directory_path() /
-                ("zpe-route-registry-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".csv");
+                ("zpe-route-registry-" + random_hex(6) + ".csv");  // own file: ctest runs tests in parallel processes
     std::ofstream(registry_) << "case_number,tenant,opened\n8123456-423,default,2024-01-01\n";
   }
   void TearDown() override { std::filesystem::remove(registry_); }
