@@ -84,16 +84,16 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
       Outcome& out = outcomes[i];
       out.true_type = letter.truth["doc_type"].get<std::string>();
       out.true_case = letter.truth["case_number"].is_string() ? letter.truth["case_number"].get<std::string>() : "";
-      auto text = letter_ocr_text(letter, work, env->config, o.tenant, &out.clearing);
-      if (!text) { std::lock_guard lock(print); std::fprintf(stderr, "eval: %s: %s\n", letter.image.c_str(), text.error().message.c_str()); failed = true; return; }
-      struct TextBlob final : BlobAccess {
-        std::string text;
-        Result<std::string> read(const std::string&) override { return text; }
+      auto ocr = letter_ocr(letter, work, env->config, o.tenant, &out.clearing);
+      if (!ocr) { std::lock_guard lock(print); std::fprintf(stderr, "eval: %s: %s\n", letter.image.c_str(), ocr.error().message.c_str()); failed = true; return; }
+      struct OcrBlobs final : BlobAccess {
+        LetterOcr ocr;
+        Result<std::string> read(const std::string& name) override { return name == "alto" ? ocr.alto : ocr.text; }
         Result<std::string> write(std::string_view) override { return std::string("-"); }
       } blobs;
-      blobs.text = *text;
+      blobs.ocr = std::move(*ocr);
       const json record = {{"tenant", o.tenant}, {"source", {{"file", letter.image.filename().string()}}},
-                           {"ocr", {{"text_blob", "text"}}}};
+                           {"ocr", {{"text_blob", "text"}, {"alto_blob", "alto"}}}};
       auto result = (*stage)->run(StageContext{record, classify_settings, blobs});
       if (!result) { std::lock_guard lock(print); std::fprintf(stderr, "eval: %s\n", result.error().reason.c_str()); failed = true; return; }
       const json& c = result->patch["classification"];
@@ -104,9 +104,15 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
       if (out.clearing.empty()) out.clearing = decision.reason;
       std::lock_guard lock(print);
       const bool wrong = out.type != out.true_type || out.case_number != out.true_case;
-      std::fprintf(stderr, "%s %-22s %s %s%s\n", wrong ? (out.routed ? "MISROUTE" : "wrong   ") : "ok      ",
+      // The case number's confidence and OCR's word confidence where it was read ("-": none).
+      const auto number_or_dash = [](const json& value) { return value.is_number() ? value.dump() : std::string("-"); };
+      const json& position = c["case_number_position"];
+      const std::string evidence = "conf " + number_or_dash(c["case_number_confidence"]) + " wc " +
+                                   number_or_dash(position.is_object() ? position["word_confidence"] : json());
+      std::fprintf(stderr, "%s %-22s %s %s %s%s\n", wrong ? (out.routed ? "MISROUTE" : "wrong   ") : "ok      ",
                    letter.image.filename().c_str(), (out.true_type + "->" + out.type).c_str(),
-                   (out.true_case + "->" + out.case_number).c_str(), out.routed ? "" : (" | " + out.clearing).c_str());
+                   (out.true_case + "->" + out.case_number).c_str(), evidence.c_str(),
+                   out.routed ? "" : (" | " + out.clearing).c_str());
     }
   };
   std::vector<std::thread> threads;

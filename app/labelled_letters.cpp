@@ -73,33 +73,42 @@ Result<std::vector<LabelledLetter>> read_labelled_letters(const std::filesystem:
   return letters;
 }
 
-Result<std::string> letter_ocr_text(const LabelledLetter& letter, const std::filesystem::path& work_dir,
-                                    const Config& config, const std::string& tenant, std::string* ocr_clearing) {
-  const auto cache = work_dir / (letter.image.filename().string() + ".ocr.txt");
-  const auto clearing_cache = work_dir / (letter.image.filename().string() + ".ocr-clearing.txt");
-  if (auto cached = read_file(cache)) {
+Result<LetterOcr> letter_ocr(const LabelledLetter& letter, const std::filesystem::path& work_dir, const Config& config,
+                             const std::string& tenant, std::string* ocr_clearing) {
+  const std::string name = letter.image.filename().string();
+  const auto text_cache = work_dir / (name + ".ocr.txt");
+  const auto alto_cache = work_dir / (name + ".alto.xml");
+  const auto clearing_cache = work_dir / (name + ".ocr-clearing.txt");
+  auto cached_text = read_file(text_cache);
+  auto cached_alto = read_file(alto_cache);
+  if (cached_text && cached_alto) {
     if (auto reason = read_file(clearing_cache); reason && ocr_clearing) *ocr_clearing = *reason;
-    return cached;
+    return LetterOcr{std::move(*cached_text), std::move(*cached_alto)};
   }
   auto bytes = read_file(letter.image);
   if (!bytes) return fail(bytes.error());
   MemoryBlobs blobs;
   auto original = blobs.write(*bytes);
   if (!original) return fail(original.error());
-  nlohmann::json record = {{"document_id", "eval-" + letter.image.filename().string()},
+  nlohmann::json record = {{"document_id", "eval-" + name},
                            {"tenant", tenant},
-                           {"source", {{"file", letter.image.filename().string()}}},
+                           {"source", {{"file", name}}},
                            {"original", {{"sha256", *original}, {"size", bytes->size()}}}};
   std::string clearing;
   if (auto st = run_stage("prepare", config, tenant, record, blobs, &clearing); !st) return fail(st.error());
   if (auto st = run_stage("ocr", config, tenant, record, blobs, &clearing); !st) return fail(st.error());
-  auto text = blobs.read(record["ocr"]["text_blob"].get<std::string>());
-  if (!text) return fail(text.error());
+  LetterOcr ocr;
+  for (auto [blob, out] : {std::pair{"text_blob", &ocr.text}, std::pair{"alto_blob", &ocr.alto}}) {
+    auto bytes_of_blob = blobs.read(record["ocr"][blob].get<std::string>());
+    if (!bytes_of_blob) return fail(bytes_of_blob.error());
+    *out = std::move(*bytes_of_blob);
+  }
   std::filesystem::create_directories(work_dir);
-  std::ofstream(cache, std::ios::binary) << *text;
+  std::ofstream(text_cache, std::ios::binary) << ocr.text;
+  std::ofstream(alto_cache, std::ios::binary) << ocr.alto;
   if (!clearing.empty()) std::ofstream(clearing_cache) << clearing;
   if (ocr_clearing) *ocr_clearing = clearing;
-  return text;
+  return ocr;
 }
 
 }  // namespace zpe::app

@@ -37,6 +37,7 @@ packages=(
   libtomlplusplus-dev     # the config file (config/zpe.toml)
   libspdlog-dev           # logging
   libexpected-dev         # tl::expected for Result<T>
+  libpugixml-dev          # reads the ALTO layout back: word boxes and confidences for classification
   # --- samples and test tooling ---
   python3 python3-pil     # samples/generate_letters.py renders synthetic letters
   fonts-dejavu-core fonts-liberation  # fonts for the synthetic letters

@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "classifiers/case_number.h"
 #include "classifiers/doc_type.h"
 #include "classifiers/letter_date.h"
 #include "classifiers/letter_fields.h"
+#include "classifiers/ocr_layout.h"
 #include "stages/doc_type_decision.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
@@ -37,11 +40,34 @@ std::string manifest_hint(const json& record, const char* key) {
   return node->is_string() ? node->get<std::string>() : "";
 }
 
-json position_json(const cls::TextPosition& position) {
-  return {{"page", position.page_index + 1}, {"offset", position.offset}, {"text", position.text}};
-}
+// Turns positions in the OCR text into the record's position objects; with the OCR layout
+// they also get the box on the page image and the confidence OCR had in those words.
+class PositionWriter {
+ public:
+  PositionWriter(std::string_view text, const cls::OcrLayout* layout) : text_(text), layout_(layout) {}
 
-json candidate_json(const cls::CaseNumberCandidate& candidate) {
+  std::optional<cls::LocatedText> locate(const cls::TextPosition& position) const {
+    return layout_ ? cls::locate_words(*layout_, text_, position) : std::nullopt;
+  }
+
+  json operator()(const cls::TextPosition& position) const {
+    json out = {{"page", position.page_index + 1}, {"offset", position.offset}, {"text", position.text},
+                {"box", nullptr}, {"word_confidence", nullptr}};
+    if (const auto located = locate(position)) {
+      const cls::WordBox& box = located->box;
+      out["box"] = {{"left", box.left}, {"top", box.top}, {"right", box.right}, {"bottom", box.bottom},
+                    {"page_width", located->page_width}, {"page_height", located->page_height}};
+      out["word_confidence"] = rounded(located->min_word_confidence);
+    }
+    return out;
+  }
+
+ private:
+  std::string_view text_;
+  const cls::OcrLayout* layout_;  // null: no ALTO for this document (positions without boxes)
+};
+
+json candidate_json(const cls::CaseNumberCandidate& candidate, const PositionWriter& position_json) {
   json out = position_json(candidate.position);
   out["case_number"] = candidate.number;
   out["confidence"] = rounded(candidate.confidence);
@@ -74,7 +100,8 @@ CaseChoice choose_case_number(const std::vector<cls::CaseNumberCandidate>& found
   return {};
 }
 
-json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, const std::string& hint_text) {
+json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, const std::string& hint_text,
+                          const PositionWriter& position_json) {
   const auto hint = cls::normalise_case_number(hint_text);
   const CaseChoice choice = choose_case_number(found, hint);
   json out = {{"case_number", nullptr}, {"case_number_confidence", rounded(choice.confidence)},
@@ -87,7 +114,7 @@ json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, co
     out["case_number"] = *hint;
   }
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (i != choice.text_index) out["candidates"].push_back(candidate_json(found[i]));
+    if (i != choice.text_index) out["candidates"].push_back(candidate_json(found[i], position_json));
   }
   if (hint && !choice.hint_alone && std::string_view(choice.source) != "hint+text") {
     out["candidates"].push_back({{"case_number", *hint}, {"confidence", kHintProposalConfidence}, {"source", "hint"},
@@ -117,7 +144,7 @@ json decide_doc_type(const TypeDecision& decided, const std::string& hint_text) 
           {"doc_type_method", decided.source}, {"doc_type_evidence", decided.evidence}};
 }
 
-json field_json(const std::optional<cls::FoundField>& field) {
+json field_json(const std::optional<cls::FoundField>& field, const PositionWriter& position_json) {
   if (!field) return nullptr;
   json out = position_json(field->position);
   out["value"] = field->value;
@@ -125,20 +152,43 @@ json field_json(const std::optional<cls::FoundField>& field) {
   return out;
 }
 
-json describe_other_fields(const std::string& text) {
+json describe_other_fields(const std::string& text, const PositionWriter& position_json) {
   json court_numbers = json::array();
-  for (const auto& found : cls::find_court_file_numbers(text)) court_numbers.push_back(field_json(found));
+  for (const auto& found : cls::find_court_file_numbers(text)) court_numbers.push_back(field_json(found, position_json));
   return {{"court_file_number", court_numbers.empty() ? json(nullptr) : court_numbers.front()["value"]},
           {"court_file_numbers", court_numbers},
-          {"court", field_json(cls::find_court_name(text))},
-          {"sender", field_json(cls::find_sender(text))}};
+          {"court", field_json(cls::find_court_name(text), position_json)},
+          {"sender", field_json(cls::find_sender(text), position_json)}};
 }
 
-json describe_letter_date(const std::optional<cls::LetterDate>& date) {
-  if (!date) return {{"letter_date", nullptr}, {"letter_date_text", nullptr}, {"letter_date_confidence", 0.0}};
+json describe_letter_date(const std::optional<cls::LetterDate>& date, const PositionWriter& position_json) {
+  if (!date) {
+    return {{"letter_date", nullptr}, {"letter_date_text", nullptr}, {"letter_date_confidence", 0.0},
+            {"letter_date_position", nullptr}};
+  }
   return {{"letter_date", date->iso},
           {"letter_date_text", date->position.text},
-          {"letter_date_confidence", rounded(date->confidence)}};
+          {"letter_date_confidence", rounded(date->confidence)},
+          {"letter_date_position", position_json(date->position)}};
+}
+
+// The OCR layout (word boxes and confidences) from record.ocr.alto_blob; nullopt when the
+// record has none (older records) or it cannot be parsed: positions then carry no box.
+StageValue<std::optional<cls::OcrLayout>> read_layout(const StageContext& context) {
+  const json& ocr = context.record.value("ocr", json::object());
+  if (!ocr.is_object() || !ocr.contains("alto_blob") || !ocr["alto_blob"].is_string()) {
+    return std::optional<cls::OcrLayout>();
+  }
+  auto alto = read_blob(context.blobs, ocr["alto_blob"].get<std::string>(),
+                        source_file_name(context.record) + ": ALTO XML");
+  if (!alto) return tl::unexpected(alto.error());
+  auto layout = cls::parse_alto(*alto);
+  if (!layout) {
+    spdlog::warn("classify: {}: {} — positions get no boxes", source_file_name(context.record),
+                 layout.error().message);
+    return std::optional<cls::OcrLayout>();
+  }
+  return std::optional<cls::OcrLayout>(std::move(*layout));
 }
 
 class ClassifyStage final : public Stage {
@@ -155,15 +205,19 @@ class ClassifyStage final : public Stage {
     auto text = read_blob(context.blobs, *text_sha, source_file_name(context.record) + ": OCR text");
     if (!text) return tl::unexpected(text.error());
 
+    auto layout = read_layout(context);
+    if (!layout) return tl::unexpected(layout.error());
+    const PositionWriter positions(*text, *layout ? &**layout : nullptr);
+
     auto rules = parse_tenant_rules(context.settings);
     if (!rules) return stage_failure(FailureKind::kFinal, rules.error().message);
     const TypeDecision decided = decide_type(*text, *rules, model_ ? &*model_ : nullptr, allowed_types(context.settings));
     json classification = {{"version", version()}};
     classification.update(decide_doc_type(decided, manifest_hint(context.record, "doc_type")));
     classification.update(
-        describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number")));
-    classification.update(describe_letter_date(cls::find_letter_date(*text)));
-    classification.update(describe_other_fields(*text));
+        describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number"), positions));
+    classification.update(describe_letter_date(cls::find_letter_date(*text), positions));
+    classification.update(describe_other_fields(*text, positions));
     StageResult result;
     result.patch["classification"] = std::move(classification);
     return result;

@@ -2,7 +2,8 @@
 // date and document type (classifiers/). Created through make_stage("classify", settings).
 // It never sends a document to clearing itself: route decides what is good enough.
 //
-// Reads record["ocr"]["text_blob"] and, when present, the manifest hints
+// Reads record["ocr"]["text_blob"], record["ocr"]["alto_blob"] (word boxes; optional) and,
+// when present, the manifest hints
 // record["source"]["manifest"]["hints"]["case_number"] / ["doc_type"].
 //
 // The text's type comes from stages/doc_type_decision.h: the tenant's rules ([stages.classify]
@@ -24,8 +25,13 @@
 //     "case_number": "8123456-423" or null, "case_number_confidence",
 //     "case_number_source": "text"|"hint"|"hint+text" or null,
 //     "case_number_position": {"page" (1-based), "offset" (byte offset in the whole OCR
-//                              text), "text" (as OCR read it)} or null,
+//                              text), "text" (as OCR read it), "box": {"left", "top", "right",
+//                              "bottom", "page_width", "page_height"} in the page image's
+//                              pixels, "word_confidence" (OCR's least confidence in those
+//                              words, 0..1)} or null; box and word_confidence are null when the
+//                              record has no ALTO (record.ocr.alto_blob, classifiers/ocr_layout.h),
 //     "letter_date": "2025-03-12" or null, "letter_date_text", "letter_date_confidence",
+//     "letter_date_position": {same as case_number_position} or null,
 //     "candidates": [{"case_number", "confidence", "source", "page", "offset", "text"}, ...]
 //                   (the other case numbers, best first)}
 // Idempotent; failures only from a missing OCR text, blob store faults or bad rules.

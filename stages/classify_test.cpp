@@ -177,6 +177,15 @@ TEST(StageChain, StageChain_ReadsSampleLetterCaseNumberAndDateAsInTruth) {
   const json& c = record["classification"];
   EXPECT_EQ(c["case_number"], truth["case_number"]) << original_path;
   EXPECT_EQ(c["letter_date"], truth["letter_date"]) << original_path;
+  // The ALTO of the real OCR gives the number a box on the page, for the clearing station.
+  const json& box = c["case_number_position"]["box"];
+  ASSERT_TRUE(box.is_object()) << c["case_number_position"].dump();
+  EXPECT_LT(box["left"].get<int>(), box["right"].get<int>());
+  EXPECT_LT(box["top"].get<int>(), box["bottom"].get<int>());
+  EXPECT_LE(box["right"].get<int>(), box["page_width"].get<int>());
+  EXPECT_LE(box["bottom"].get<int>(), box["page_height"].get<int>());
+  EXPECT_GT(c["case_number_position"]["word_confidence"].get<double>(), 0.5);
+  EXPECT_TRUE(c["letter_date_position"]["box"].is_object()) << c["letter_date_position"].dump();
 }
 
 }  // namespace
