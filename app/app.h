@@ -68,5 +68,11 @@ void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action)
 void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe sign`, `zpe verify`, `zpe test-tsa` (app/cmd_sign.cpp).
 void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe registry import|add|close|reopen|list` (app/cmd_registry.cpp).
+void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
+// The configured [stages.route] registry, resolved against the home, when it is a SQLite
+// registry (connectors/case_registry_source.h); nullopt for a CSV or no registry.
+std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env);
 
 }  // namespace zpe::app

@@ -10,8 +10,8 @@
 
 #include "app/app.h"
 #include "app/labelled_letters.h"
-#include "classifiers/case_registry.h"
 #include "classifiers/doc_type_model.h"
+#include "connectors/case_registry_source.h"
 #include "stages/route_policy.h"
 #include "stages/settings_path.h"
 #include "stages/stage.h"
@@ -68,7 +68,7 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
   if (!thresholds) { std::fprintf(stderr, "eval: %s\n", thresholds.error().message.c_str()); return kBadArgs; }
   std::string registry_path = o.registry;
   if (registry_path.empty()) registry_path = (std::filesystem::path(o.dir) / "case_registry.csv").string();
-  auto registry = classifiers::CaseRegistry::load_csv(registry_path, o.tenant);
+  auto registry = load_case_registry(registry_path, o.tenant);
   if (!registry) { std::fprintf(stderr, "eval: %s\n", registry.error().message.c_str()); return kNotFound; }
   const std::filesystem::path work = o.work.empty() ? std::filesystem::path(o.dir) / "ocr-cache" : std::filesystem::path(o.work);
 
@@ -184,7 +184,7 @@ void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action
   eval->add_option("DIR", eval_options.dir, "folder of letters with <file>.truth.json")->required();
   eval->add_option("--work", eval_options.work, "OCR text cache (default: DIR/ocr-cache)");
   eval->add_option("--model", eval_options.model, "model file (default: [stages.classify] model)");
-  eval->add_option("--registry", eval_options.registry, "case registry CSV (default: DIR/case_registry.csv)");
+  eval->add_option("--registry", eval_options.registry, "case registry, CSV or SQLite (default: DIR/case_registry.csv)");
   eval->add_option("--tenant", eval_options.tenant, "tenant whose settings apply (default: default)");
   eval->add_option("--jobs", eval_options.jobs, "letters processed in parallel (default 1)");
   eval->callback([&] { action = [&] { return run_eval(options, eval_options); }; });

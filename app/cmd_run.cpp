@@ -1,6 +1,7 @@
 // `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
 // configured number of workers per stage and (unless a real case system consumes the
-// feed) the reference case-file sink; restarts any child that dies; stops on SIGTERM or
+// feed) the reference case-file sink (which maintains the case registry when that is a
+// SQLite one); restarts any child that dies; stops on SIGTERM or
 // SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
 // flight and every case-file event is acknowledged, and prints what happened.
 #include <unistd.h>
@@ -49,7 +50,12 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
       specs.push_back({"worker-" + stage + "-" + std::to_string(i), with({"worker", "--stage", stage})});
     }
   }
-  if (env.config.builtin_casefile_sink()) specs.push_back({"casefile-sink", with({"casefile-sink"})});
+  if (env.config.builtin_casefile_sink()) {
+    // The reference case system keeps a SQLite registry the route stage reads up to date.
+    const auto registry = configured_sqlite_registry(env);
+    specs.push_back({"casefile-sink", registry ? with({"casefile-sink", "--registry", registry->string()})
+                                               : with({"casefile-sink"})});
+  }
   if (archive_enabled(env)) specs.push_back({"archiver", with({"archiver"})});
   return specs;
 }

@@ -2,6 +2,7 @@
 // them as children; each can also run alone (for example OCR workers on another host).
 #include <unistd.h>
 
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -94,7 +95,7 @@ int run_intake(const GlobalOptions& options) {
   return kOk;
 }
 
-int run_sink(const GlobalOptions& options, std::string endpoint, std::string out_dir) {
+int run_sink(const GlobalOptions& options, std::string endpoint, std::string out_dir, const std::string& registry_file) {
   set_up_logging("casefile-sink", options.log_level);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
@@ -102,9 +103,19 @@ int run_sink(const GlobalOptions& options, std::string endpoint, std::string out
   std::filesystem::path out = out_dir.empty() ? env->home.casefiles() : std::filesystem::path(out_dir);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
+  std::unique_ptr<CaseRegistryDb> registry;
+  if (!registry_file.empty()) {
+    auto opened = CaseRegistryDb::open(registry_file, CaseRegistryDb::OpenMode::kCreate);
+    if (!opened) {
+      spdlog::error("casefile-sink: {}", opened.error().message);
+      return kFailed;
+    }
+    registry = std::move(*opened);
+    spdlog::info("casefile-sink: counting filed documents into the case registry {}", registry_file);
+  }
   install_stop_signals();
   zmq::context_t context(1);
-  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name());
+  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name(), registry.get());
   return sink.run(stop_flag());
 }
 
@@ -133,8 +144,14 @@ void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action)
   auto* sink_out = &sink_out_value;
   sink->add_option("--connect", *sink_connect, "the feed endpoint (default: feed.endpoint from config)");
   sink->add_option("--out", *sink_out, "folder for case files (default: <home>/casefiles)");
-  sink->callback([&, sink_connect, sink_out] {
-    action = [&, sink_connect, sink_out] { return run_sink(options, *sink_connect, *sink_out); };
+  static std::string sink_registry_value;
+  auto* sink_registry = &sink_registry_value;
+  sink->add_option("--registry", *sink_registry,
+                   "SQLite case registry to keep up to date: documents filed per case (created if missing)");
+  sink->callback([&, sink_connect, sink_out, sink_registry] {
+    action = [&, sink_connect, sink_out, sink_registry] {
+      return run_sink(options, *sink_connect, *sink_out, *sink_registry);
+    };
   });
 }
 

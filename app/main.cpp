@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   add_archive_commands(app, options, action);
   add_classify_commands(app, options, action);
   add_sign_commands(app, options, action);
+  add_registry_commands(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -32,7 +32,15 @@ int differing_characters(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Result<CaseRegistry> CaseRegistry::load_csv(const std::filesystem::path& file, const std::string& tenant) {
+const char* case_state_name(CaseState state) { return state == CaseState::kClosed ? "closed" : "open"; }
+
+std::optional<CaseState> parse_case_state(std::string_view name) {
+  if (name == "open") return CaseState::kOpen;
+  if (name == "closed") return CaseState::kClosed;
+  return std::nullopt;
+}
+
+Result<std::vector<RegisteredCase>> read_registry_csv(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) return fail(ErrorKind::kNotFound, "case registry " + file.string() + " cannot be read");
   std::string line;
@@ -42,20 +50,43 @@ Result<CaseRegistry> CaseRegistry::load_csv(const std::filesystem::path& file, c
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
   const std::size_t number_column = column("case_number");
-  const std::size_t tenant_column = column("tenant");
   if (number_column >= header.size()) {
     return fail(ErrorKind::kInvalidInput, "case registry " + file.string() + ": no \"case_number\" column in the header");
   }
-  CaseRegistry registry;
+  const auto cell = [](const std::vector<std::string>& cells, std::size_t index) {
+    return index < cells.size() ? cells[index] : std::string();
+  };
+  std::vector<RegisteredCase> cases;
   for (int line_number = 2; std::getline(in, line); ++line_number) {
     if (line.empty() || line == "\r") continue;
     const auto cells = split_csv_line(line);
-    if (number_column >= cells.size() || !is_valid_case_number(cells[number_column])) {
-      return fail(ErrorKind::kInvalidInput, "case registry " + file.string() + " line " + std::to_string(line_number) +
-                                                ": not a case number of the form 1234567-123");
+    const std::string where = "case registry " + file.string() + " line " + std::to_string(line_number);
+    RegisteredCase row{cell(cells, number_column), cell(cells, column("tenant")), cell(cells, column("opened"))};
+    if (!is_valid_case_number(row.case_number)) {
+      return fail(ErrorKind::kInvalidInput, where + ": not a case number of the form 1234567-123");
     }
-    if (!tenant.empty() && tenant_column < cells.size() && cells[tenant_column] != tenant) continue;
-    registry.numbers_.insert(cells[number_column]);
+    if (const std::string state = cell(cells, column("state")); !state.empty()) {
+      const auto parsed = parse_case_state(state);
+      if (!parsed) return fail(ErrorKind::kInvalidInput, where + ": state \"" + state + "\" is neither open nor closed");
+      row.state = *parsed;
+    }
+    cases.push_back(std::move(row));
+  }
+  return cases;
+}
+
+Result<CaseRegistry> CaseRegistry::load_csv(const std::filesystem::path& file, const std::string& tenant) {
+  auto cases = read_registry_csv(file);
+  if (!cases) return fail(cases.error());
+  return from_cases(*cases, tenant);
+}
+
+CaseRegistry CaseRegistry::from_cases(const std::vector<RegisteredCase>& cases, const std::string& tenant) {
+  CaseRegistry registry;
+  for (const auto& row : cases) {
+    if (!tenant.empty() && !row.tenant.empty() && row.tenant != tenant) continue;
+    registry.numbers_.insert(row.case_number);
+    if (row.state == CaseState::kClosed) registry.closed_.insert(row.case_number);
   }
   return registry;
 }
@@ -68,6 +99,10 @@ CaseRegistry CaseRegistry::from_numbers(const std::vector<std::string>& numbers)
 
 bool CaseRegistry::contains(std::string_view case_number) const {
   return numbers_.count(std::string(case_number)) > 0;
+}
+
+bool CaseRegistry::is_closed(std::string_view case_number) const {
+  return closed_.count(std::string(case_number)) > 0;
 }
 
 std::vector<std::string> CaseRegistry::nearest(std::string_view case_number, std::size_t count) const {

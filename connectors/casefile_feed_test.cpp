@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/case_registry_db.h"
 #include "connectors/casefile_event.h"
 #include "connectors/casefile_sink.h"
 #include "pipeline/durable_file.h"
@@ -93,7 +94,8 @@ TEST_F(FeedTest, FetchReturnsTheFiledPdf) {
   EXPECT_EQ((*reply)[4], "%PDF-1.7 fetch me");
 }
 
-// The reference sink against a feed that delivers the same event twice: one write, two acks.
+// The reference sink against a feed that delivers the same event twice: one write, two acks,
+// and one document counted into the case in the registry it maintains.
 TEST_F(FeedTest, SinkWritesADuplicateEventOnceAndAcknowledgesBoth) {
   std::string id = file_document("%PDF-1.7 once");
   auto events = jobs_->events_due(now_ms(), 0, 10);
@@ -103,7 +105,10 @@ TEST_F(FeedTest, SinkWritesADuplicateEventOnceAndAcknowledgesBoth) {
   feed.bind(endpoint_);
   auto out = dir_ / "casefiles";
   std::atomic<bool> stop{false};
-  CasefileSink sink(context_, endpoint_, out, "test-sink");
+  auto registry = CaseRegistryDb::open(dir_ / "registry" / "cases.sqlite", CaseRegistryDb::OpenMode::kCreate);
+  ASSERT_TRUE(registry) << registry.error().message;
+  ASSERT_TRUE((*registry)->add_case({"8123456-423", "default", "2024-01-01"}));
+  CasefileSink sink(context_, endpoint_, out, "test-sink", registry->get());
   std::thread runner([&] { sink.run(stop); });
   int acks = 0;
   std::string identity;
@@ -137,6 +142,11 @@ TEST_F(FeedTest, SinkWritesADuplicateEventOnceAndAcknowledgesBoth) {
   EXPECT_EQ(*written, "%PDF-1.7 once");
   auto json = nlohmann::json::parse(*read_whole_file(out / "8123456-423" / (id + ".json")));
   EXPECT_EQ(json["event_id"], ev.event_id);
+  auto cases = (*registry)->list("default");
+  ASSERT_TRUE(cases) << cases.error().message;
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_EQ((*cases)[0].documents_filed, 1) << "the duplicate is not counted again";
+  EXPECT_FALSE((*cases)[0].last_filed_at.empty());
 }
 
 }  // namespace

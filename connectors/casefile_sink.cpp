@@ -29,11 +29,12 @@ bool safe_name(const std::string& s) {
 }  // namespace
 
 CasefileSink::CasefileSink(zmq::context_t& context, std::string endpoint, std::filesystem::path casefiles,
-                           std::string name)
+                           std::string name, CaseRegistryDb* registry)
     : socket_(context, zmq::socket_type::dealer),
       endpoint_(std::move(endpoint)),
       casefiles_(std::move(casefiles)),
-      name_(std::move(name)) {
+      name_(std::move(name)),
+      registry_(registry) {
   socket_.set(zmq::sockopt::linger, 1000);
   // The ledger lists every event id written; it makes de-duplication survive restarts.
   std::ifstream ledger(casefiles_ / kLedger);
@@ -87,7 +88,13 @@ Status CasefileSink::deliver(const std::string& event_id, const std::string& pay
   if (auto st = write_file_durably(folder / (document_id + ".pdf"), *pdf); !st) return st;
   event["received_at_ms"] = now_ms();
   event["received_by"] = name_;
-  return write_file_durably(folder / (document_id + ".json"), event.dump(2) + "\n");
+  if (auto st = write_file_durably(folder / (document_id + ".json"), event.dump(2) + "\n"); !st) return st;
+  if (!registry_) return {};
+  const auto filed_at_ms = event.value("filed_at_ms", int64_t{0});
+  auto counted = registry_->record_filing(
+      {event_id, case_number, event.value("tenant", ""), document_id, filed_at_ms > 0 ? filed_at_ms : now_ms()});
+  if (!counted) return fail(counted.error());
+  return {};
 }
 
 int CasefileSink::run(const std::atomic<bool>& stop) {

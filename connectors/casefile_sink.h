@@ -5,6 +5,9 @@
 // delivery), and acknowledges. An event id it has already written is acknowledged again
 // without writing anything: delivery is at least once, the effect exactly once.
 // It says HELLO every 2 s, so a restarted dispatcher replays unacknowledged events.
+// With a case registry (`--registry`, connectors/case_registry_db.h) it also counts each
+// written document into its case (documents_filed, last_filed_at) before acknowledging;
+// the registry remembers the event ids it counted, so a redelivery never counts twice.
 // Single-threaded.
 #pragma once
 
@@ -16,6 +19,7 @@
 
 #include <zmq.hpp>
 
+#include "connectors/case_registry_db.h"
 #include "pipeline/status.h"
 
 namespace zpe {
@@ -28,8 +32,9 @@ struct SinkCounters {
 
 class CasefileSink {
  public:
+  // registry: nullptr for none; else it must outlive the sink.
   CasefileSink(zmq::context_t& context, std::string endpoint, std::filesystem::path casefiles,
-               std::string name);
+               std::string name, CaseRegistryDb* registry = nullptr);
   int run(const std::atomic<bool>& stop);
   const SinkCounters& counters() const { return counters_; }
 
@@ -42,6 +47,7 @@ class CasefileSink {
   std::string endpoint_;
   std::filesystem::path casefiles_;
   std::string name_;
+  CaseRegistryDb* registry_;  // maintained when not null
   std::set<std::string> seen_events_;
   SinkCounters counters_;
 };

@@ -164,20 +164,11 @@ std::string new_document_id() {
 }
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    if (db) sqlite3_close(db);
-    return fail(ErrorKind::kIOError, "cannot open job store " + path.string() + ": " + msg);
-  }
-  sqlite3_busy_timeout(db, 30000);
-  std::unique_ptr<JobStore> store(new JobStore(db));
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON"}) {
-    if (auto st = exec_sql(db, pragma); !st) return fail(st.error());
-  }
-  if (auto st = exec_sql(db, kSchema); !st) return fail(st.error());
+  auto db = open_sqlite(path, true, 30000, "job store");
+  if (!db) return fail(db.error());
+  std::unique_ptr<JobStore> store(new JobStore(*db));
+  if (auto st = exec_sql(*db, "PRAGMA foreign_keys=ON"); !st) return fail(st.error());
+  if (auto st = exec_sql(*db, kSchema); !st) return fail(st.error());
   return store;
 }
 

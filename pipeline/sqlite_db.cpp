@@ -2,6 +2,14 @@
 
 namespace zpe {
 
+namespace {
+// "database /path/jobs.sqlite: " — which file an error is about.
+std::string database_prefix(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  return std::string("database ") + (file && *file ? file : "(in memory)") + ": ";
+}
+}  // namespace
+
 Statement::Statement(sqlite3* db, const char* sql) : db_(db), sql_(sql) {
   last_rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   if (last_rc_ != SQLITE_OK) stmt_ = nullptr;
@@ -66,7 +74,7 @@ Status Statement::status() const {
                     last_rc_ == SQLITE_FULL)
                        ? ErrorKind::kIOError
                        : ErrorKind::kInternal;
-  return fail(kind, std::string("job store: ") + sqlite3_errmsg(db_));
+  return fail(kind, database_prefix(db_) + sqlite3_errmsg(db_));
 }
 
 Status exec_sql(sqlite3* db, const char* sql) {
@@ -74,9 +82,28 @@ Status exec_sql(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    return fail(ErrorKind::kIOError, std::string("job store: ") + msg);
+    return fail(ErrorKind::kIOError, database_prefix(db) + msg);
   }
   return {};
+}
+
+Result<sqlite3*> open_sqlite(const std::filesystem::path& file, bool create, int busy_timeout_ms,
+                             const std::string& what) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(file.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    if (db) sqlite3_close(db);
+    return fail(create ? ErrorKind::kIOError : ErrorKind::kNotFound, "cannot open " + what + " " + file.string() + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
+    if (auto st = exec_sql(db, pragma); !st) {
+      sqlite3_close(db);
+      return fail(st.error().kind, what + " " + file.string() + ": " + st.error().message);
+    }
+  }
+  return db;
 }
 
 Transaction::Transaction(sqlite3* db) : db_(db) {

@@ -1,9 +1,11 @@
-// A thin RAII layer over SQLite's C API for the job store: prepared statements with
-// positional binding, and a transaction guard (BEGIN IMMEDIATE, so writers queue on the
-// busy timeout instead of failing mid-transaction). Not thread-safe; one per thread.
+// A thin RAII layer over SQLite's C API for the job store and the case registry: opening a
+// database file in WAL mode, prepared statements with positional binding, and a transaction
+// guard (BEGIN IMMEDIATE, so writers queue on the busy timeout instead of failing
+// mid-transaction). Error messages name the database file. Not thread-safe; one per thread.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -56,5 +58,11 @@ class Transaction {
 };
 
 Status exec_sql(sqlite3* db, const char* sql);
+
+// Opens `file` (created first when `create`) with a busy timeout, the WAL journal (readers
+// read while a writer commits) and synchronous=FULL. `what` names the database in errors
+// ("job store", "case registry"). The caller owns the handle (sqlite3_close).
+Result<sqlite3*> open_sqlite(const std::filesystem::path& file, bool create, int busy_timeout_ms,
+                             const std::string& what);
 
 }  // namespace zpe

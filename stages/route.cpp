@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <map>
 
-#include "classifiers/case_registry.h"
+#include "connectors/case_registry_source.h"
 #include "stages/route_policy.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
@@ -14,27 +14,21 @@ namespace {
 
 using nlohmann::json;
 
-// A loaded registry and the file's modification time it was read at.
-struct CachedRegistry {
-  std::filesystem::file_time_type modified;
-  classifiers::CaseRegistry registry;
-};
-
 class RouteStage final : public Stage {
  public:
   explicit RouteStage(json construction_settings) : construction_settings_(std::move(construction_settings)) {}
   std::string_view name() const override { return "route"; }
-  std::string version() const override { return "route/3"; }
+  std::string version() const override { return "route/4"; }
   StageOutcome run(const StageContext& context) override;
 
  private:
-  // The registry the settings name for this tenant: nullptr when none is configured or
-  // the file does not exist; a failure when it exists but is malformed.
+  // The registry the settings name for this tenant, as it is now: nullptr when none is
+  // configured or the file does not exist; a failure when it exists but cannot be read.
   tl::expected<const classifiers::CaseRegistry*, StageFailure> registry_for(const json& settings,
                                                                             const std::string& tenant);
 
   json construction_settings_;
-  std::map<std::string, CachedRegistry> registries_;  // by resolved path + "|" + tenant
+  std::map<std::string, FollowedRegistry> registries_;  // by resolved path + "|" + tenant
 };
 
 tl::expected<const classifiers::CaseRegistry*, StageFailure> RouteStage::registry_for(const json& settings,
@@ -42,17 +36,13 @@ tl::expected<const classifiers::CaseRegistry*, StageFailure> RouteStage::registr
   const std::string configured = settings.is_object() ? settings.value("registry", "") : "";
   if (configured.empty()) return nullptr;
   const auto path = resolve_settings_path(configured, construction_settings_);
-  std::error_code error;
-  const auto modified = std::filesystem::last_write_time(path, error);
-  if (error) return nullptr;
-  const std::string key = path.string() + "|" + tenant;
-  auto cached = registries_.find(key);
-  if (cached == registries_.end() || cached->second.modified != modified) {
-    auto loaded = classifiers::CaseRegistry::load_csv(path, tenant);
-    if (!loaded) return stage_failure(FailureKind::kFinal, loaded.error().message + " — fix the registry file");
-    cached = registries_.insert_or_assign(key, CachedRegistry{modified, std::move(*loaded)}).first;
-  }
-  return &cached->second.registry;
+  auto followed = registries_.try_emplace(path.string() + "|" + tenant, path, tenant).first;
+  auto registry = followed->second.current();
+  if (registry) return *registry;
+  // A malformed file needs a person; a registry another process holds locked may be free on retry.
+  const bool malformed = registry.error().kind == ErrorKind::kInvalidInput;
+  return stage_failure(malformed ? FailureKind::kFinal : FailureKind::kRetryable,
+                       registry.error().message + (malformed ? " — fix the registry file" : ""));
 }
 
 StageOutcome RouteStage::run(const StageContext& context) {

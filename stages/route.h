@@ -14,11 +14,15 @@
 //   "doc_type", "case_number_confidence", "doc_type_confidence", "suggestions": [...]}},
 //   plus clearing_reason.
 // Failures: a routable record without record.pdf is kFinal (the ocr stage has not run); a
-// registry file that exists but cannot be parsed is kFinal with the file and line.
-// Idempotent (the registry is re-read when its file changes).
+// registry file that exists but cannot be parsed is kFinal with the file and line; a SQLite
+// registry that cannot be read (locked, I/O) is kRetryable.
+// Idempotent for an unchanged registry. The registry is followed while the worker lives
+// (connectors/case_registry_source.h): a case opened or closed in it counts from the next
+// document on.
 //
 // Settings ([stages.route], per tenant in [tenants.<t>.stages.route]):
-//   registry             CSV of existing case numbers (classifiers/case_registry.h);
+//   registry             the case registry: a CSV (classifiers/case_registry.h) or a SQLite
+//                        registry (connectors/case_registry_db.h), told apart by the file;
 //                        relative paths are resolved against the home (stages/settings_path.h).
 //                        Missing file or no setting: every document goes to CLEARING
 //                        "no case registry configured".

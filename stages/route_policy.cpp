@@ -74,6 +74,11 @@ RouteDecision decide_route(const json& classification, const RouteThresholds& th
                                                     : " — nearest existing: " + joined(decision.suggestions));
     return decision;
   }
+  if (registry->is_closed(number)) {
+    decision.reason = "case " + number + " is closed in the case registry — not filed automatically; reopen the case "
+                      "or file the letter by hand at the clearing station";
+    return decision;
+  }
   const double case_confidence = number_field(c, "case_number_confidence");
   if (case_confidence < thresholds.min_case_confidence) {
     decision.reason = "case number " + number + " unsure (confidence " + two_decimals(case_confidence) + " < " +

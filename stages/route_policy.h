@@ -1,7 +1,7 @@
 // The decision policy: route a classified document automatically, or hand it to the
 // clearing station with the proposal filled in. A misfiled document is worse than a
 // clearing, so routing needs all of: a case number of the right form, in the case
-// registry, with a confidence at or above min_case_confidence, and a document type with a
+// registry and open there, with a confidence at or above min_case_confidence, and a document type with a
 // confidence at or above min_type_confidence. Used by the route stage (stages/route.cpp)
 // and by `zpe eval` (app/cmd_classify.cpp), so evaluation measures what production does.
 // Pure and thread-safe.
@@ -11,6 +11,7 @@
 //   "the case number \"x\" is not of the form 1234567-123 ..."
 //   "no case registry configured ..."         (never route blindly)
 //   "unknown case number x ... nearest existing: a, b"
+//   "case x is closed in the case registry ..."  (a person reopens it or files by hand)
 //   "case number x unsure (confidence 0.62 < 0.80) ..."
 //   "document type unsure: Ladung (confidence 0.55 < 0.80) ..."
 //   "possible duplicate of document <id> ..." (classification.near_duplicate set)

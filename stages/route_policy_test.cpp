@@ -52,6 +52,16 @@ TEST(RoutePolicy, UnknownNumberSuggestsNearestRegisteredOnes) {
   EXPECT_NE(decision.reason.find("nearest existing: 8123456-423"), std::string::npos) << decision.reason;
 }
 
+TEST(RoutePolicy, ClosedCaseGoesToClearingEvenWhenSure) {
+  const auto registry = classifiers::CaseRegistry::from_cases(
+      {{"8123456-423", "default", "2024-01-01", classifiers::CaseState::kClosed}});
+  const auto decision = decide_route(classification(0.99, 0.99), RouteThresholds{}, &registry);
+  EXPECT_FALSE(decision.route);
+  EXPECT_EQ(decision.case_number, "8123456-423");
+  EXPECT_NE(decision.reason.find("case 8123456-423 is closed in the case registry"), std::string::npos)
+      << decision.reason;
+}
+
 TEST(RoutePolicy, NoRegistryNeverRoutes) {
   const auto decision = decide_route(classification(0.99, 0.99), RouteThresholds{}, nullptr);
   EXPECT_FALSE(decision.route);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/case_registry_db.h"
 #include "pipeline/durable_file.h"
 
 #include "stages/testing_blob_access.h"
@@ -21,13 +22,33 @@ class RouteStageTest : public ::testing::Test {
     registry_ = std::filesystem::temp_directory_path() /
                 ("zpe-route-registry-" + random_hex(6) + ".csv");  // own file: ctest runs tests in parallel processes
     std::ofstream(registry_) << "case_number,tenant,opened\n8123456-423,default,2024-01-01\n";
+    csv_registry_ = registry_;
   }
-  void TearDown() override { std::filesystem::remove(registry_); }
+  void TearDown() override {
+    std::filesystem::remove(csv_registry_);
+    if (!sqlite_registry_.empty()) std::filesystem::remove_all(sqlite_registry_.parent_path());
+  }
 
+  // Points the stage at a new SQLite registry (own folder) holding `case_number`; returns
+  // a connection the test changes the registry through while the stage lives.
+  std::unique_ptr<CaseRegistryDb> use_sqlite_registry(const std::string& case_number) {
+    sqlite_registry_ = std::filesystem::temp_directory_path() / ("zpe-route-sqlite-" + random_hex(6)) / "cases.sqlite";
+    registry_ = sqlite_registry_;
+    auto db = CaseRegistryDb::open(sqlite_registry_, CaseRegistryDb::OpenMode::kCreate);
+    EXPECT_TRUE(db) << db.error().message;
+    if (!db) return nullptr;
+    EXPECT_TRUE((*db)->add_case({case_number, "default", "2024-01-01"}));
+    return std::move(*db);
+  }
+
+  // One stage per test, so its registry cache lives across route() calls as in a worker.
   StageOutcome route(const json& case_number, bool with_pdf = true, double type_confidence = 0.95,
                      bool with_registry = true) {
-    auto stage = make_route_stage(json::object());
-    EXPECT_TRUE(stage) << stage.error().message;
+    if (!stage_) {
+      auto stage = make_route_stage(json::object());
+      EXPECT_TRUE(stage) << stage.error().message;
+      stage_ = std::move(*stage);
+    }
     record_ = {{"source", {{"file", "letter.tif"}}},
                {"tenant", "default"},
                {"classification",
@@ -36,10 +57,13 @@ class RouteStageTest : public ::testing::Test {
     if (with_pdf) record_["pdf"] = {{"sha256", std::string(64, 'a')}, {"size", 1234}, {"pages", 2}};
     json settings = {{"min_type_confidence", 0.8}, {"min_case_confidence", 0.8}};
     if (with_registry) settings["registry"] = registry_.string();
-    return (*stage)->run(StageContext{record_, settings, blobs_});
+    return stage_->run(StageContext{record_, settings, blobs_});
   }
 
-  std::filesystem::path registry_;
+  std::filesystem::path registry_;         // the one the settings name
+  std::filesystem::path csv_registry_;
+  std::filesystem::path sqlite_registry_;
+  std::unique_ptr<Stage> stage_;
 
   InMemoryBlobAccess blobs_;
   json record_;
@@ -103,6 +127,45 @@ TEST_F(RouteStageTest, RouteStage_SendsUnsureTypeToClearingWithProposal) {
   EXPECT_NE(outcome->clearing_reason->find("document type unsure: Ladung"), std::string::npos);
   EXPECT_EQ(outcome->patch["route"]["proposal"]["doc_type"], "Ladung");
   EXPECT_EQ(outcome->patch["route"]["proposal"]["case_number"], "8123456-423");
+}
+
+TEST_F(RouteStageTest, RouteStage_AcceptsACaseOpenedInTheSqliteRegistryWhileTheStageLives) {
+  auto registry = use_sqlite_registry("8123456-423");
+  ASSERT_TRUE(registry);
+  const auto before = route("7000001-475");
+  ASSERT_TRUE(before) << before.error().reason;
+  ASSERT_TRUE(before->clearing_reason);
+  EXPECT_NE(before->clearing_reason->find("unknown case number 7000001-475"), std::string::npos);
+
+  ASSERT_TRUE(registry->add_case({"7000001-475", "default", ""}));  // the case system opens the case
+  const auto after = route("7000001-475");
+  ASSERT_TRUE(after) << after.error().reason;
+  EXPECT_FALSE(after->clearing_reason) << *after->clearing_reason;
+  EXPECT_EQ(after->patch["route"]["case_number"], "7000001-475");
+}
+
+TEST_F(RouteStageTest, RouteStage_SendsALetterForAClosedCaseToClearing) {
+  auto registry = use_sqlite_registry("8123456-423");
+  ASSERT_TRUE(registry);
+  const auto open = route("8123456-423");
+  ASSERT_TRUE(open) << open.error().reason;
+  EXPECT_FALSE(open->clearing_reason);
+
+  ASSERT_TRUE(registry->set_state("8123456-423", "default", classifiers::CaseState::kClosed));
+  const auto closed = route("8123456-423");
+  ASSERT_TRUE(closed) << closed.error().reason;
+  ASSERT_TRUE(closed->clearing_reason);
+  EXPECT_NE(closed->clearing_reason->find("case 8123456-423 is closed in the case registry"), std::string::npos)
+      << *closed->clearing_reason;
+  EXPECT_EQ(closed->patch["route"]["proposal"]["case_number"], "8123456-423");
+}
+
+TEST_F(RouteStageTest, RouteStage_FailsFinalOnAMalformedRegistryFile) {
+  std::ofstream(registry_) << "case_number,tenant\n8123456,default\n";
+  const auto outcome = route("8123456-423");
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().kind, FailureKind::kFinal);
+  EXPECT_NE(outcome.error().reason.find("fix the registry file"), std::string::npos) << outcome.error().reason;
 }
 
 TEST_F(RouteStageTest, RouteStage_IsIdempotent) {
