@@ -10,6 +10,7 @@
 #include "classifiers/doc_type.h"
 #include "classifiers/letter_date.h"
 #include "classifiers/letter_fields.h"
+#include "classifiers/near_duplicate.h"
 #include "stages/doc_type_decision.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
@@ -146,7 +147,7 @@ class ClassifyStage final : public Stage {
   explicit ClassifyStage(std::optional<cls::DocTypeModel> model) : model_(std::move(model)) {}
   std::string_view name() const override { return "classify"; }
   std::string version() const override {
-    return std::string("classify/2 rules-1") + (model_ ? " " + model_->version() : "");
+    return std::string("classify/3 rules-1") + (model_ ? " " + model_->version() : "");
   }
 
   StageOutcome run(const StageContext& context) override {
@@ -164,6 +165,8 @@ class ClassifyStage final : public Stage {
         describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number")));
     classification.update(describe_letter_date(cls::find_letter_date(*text)));
     classification.update(describe_other_fields(*text));
+    const auto fingerprint = cls::fingerprint_text(*text);
+    classification["text_fingerprint"] = fingerprint ? json(cls::encode_fingerprint(*fingerprint)) : json(nullptr);
     StageResult result;
     result.patch["classification"] = std::move(classification);
     return result;
