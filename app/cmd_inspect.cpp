@@ -47,6 +47,24 @@ std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
 
 namespace {
 
+// The route stage's near-duplicate flag (docs/ARCHITECTURE.md, the document record), or null.
+nlohmann::json near_duplicate_of(const DocumentRow& row) {
+  const auto flag = row.record.is_object() ? row.record.find("near_duplicate") : row.record.end();
+  return row.record.is_object() && flag != row.record.end() && flag->is_object() ? *flag : nlohmann::json();
+}
+
+// "near-duplicate of D… (similarity 0.97, filed in case 8123456-423 at …)", or "".
+std::string describe_near_duplicate(const nlohmann::json& flag, bool with_case) {
+  if (!flag.is_object()) return "";
+  char similarity[16];
+  std::snprintf(similarity, sizeof similarity, "%.2f", flag.value("similarity", 0.0));
+  std::string out = "near-duplicate of " + flag.value("document_id", "?") + " (similarity " + similarity;
+  if (with_case) {
+    out += ", filed in case " + flag.value("case_number", "?") + " at " + local_time(flag.value("filed_at_ms", int64_t{0}));
+  }
+  return out + ")";
+}
+
 nlohmann::json row_json(const DocumentRow& row) {
   return {{"document_id", row.id}, {"tenant", row.tenant},   {"state", row.state},
           {"stage", row.stage.empty() ? nlohmann::json() : nlohmann::json(row.stage)},
@@ -155,6 +173,9 @@ int show(const GlobalOptions& options, const std::string& id, bool as_json) {
     std::printf("  case number: %s   letter date: %s   type: %s\n", c.value("case_number", nlohmann::json()).dump().c_str(),
                 c.value("letter_date", nlohmann::json()).dump().c_str(), c.value("doc_type", nlohmann::json()).dump().c_str());
   }
+  if (const auto flag = near_duplicate_of(*row); flag.is_object()) {
+    std::printf("  %s\n", describe_near_duplicate(flag, true).c_str());
+  }
   if (rec.contains("page_count")) std::printf("  pages: %s\n", rec["page_count"].dump().c_str());
   if (rec.contains("quality") && rec["quality"].contains("verdicts")) {
     std::printf("  quality (blank pages: %s):\n", rec["quality"].value("blank_pages", "").c_str());
@@ -198,14 +219,16 @@ int list(const GlobalOptions& options, const std::string& state, int limit, bool
     for (const auto& row : *rows) {
       auto j = row_json(row);
       if (row.record.contains("classification")) j["classification"] = row.record["classification"];
+      j["near_duplicate"] = near_duplicate_of(row);
       out.push_back(j);
     }
     std::printf("%s\n", out.dump(2).c_str());
     return kOk;
   }
   for (const auto& row : *rows) {
-    std::printf("%-24s %-12s %-10s %-30s %s\n", row.id.c_str(), row.state.c_str(), row.stage.c_str(),
-                row.source_file.c_str(), row.reason.c_str());
+    const std::string flag = describe_near_duplicate(near_duplicate_of(row), false);
+    std::printf("%-24s %-12s %-10s %-30s %s%s\n", row.id.c_str(), row.state.c_str(), row.stage.c_str(),
+                row.source_file.c_str(), flag.empty() ? "" : ("[" + flag + "] ").c_str(), row.reason.c_str());
   }
   return kOk;
 }

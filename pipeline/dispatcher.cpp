@@ -90,6 +90,10 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
     serve_blob(identity, f);
     return;
   }
+  if (command == kFindFiled) {
+    serve_filed(identity, f);
+    return;
+  }
   Peer& peer = peers_[identity];
   peer.last_seen_ms = now;
   if (command == kReady && f.size() >= 5) {
@@ -180,6 +184,34 @@ void Dispatcher::serve_blob(const std::string& identity, const protocol::Frames&
   } else {
     send_frames(workers_, {identity, kWorkerVersion, kError, request_id, sha.error().message});
   }
+}
+
+void Dispatcher::serve_filed(const std::string& identity, const protocol::Frames& f) {
+  using namespace protocol;
+  if (f.size() < 5) return;
+  const std::string& request_id = f[3];
+  const auto query = nlohmann::json::parse(f[4], nullptr, false);
+  if (!query.is_object() || !query.contains("tenant") || !query["tenant"].is_string() ||
+      !query.contains("case_number") || !query["case_number"].is_string() || !query.contains("since_ms") ||
+      !query["since_ms"].is_number_integer()) {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id,
+                           "FIND-FILED needs a JSON object with tenant, case_number and since_ms"});
+    return;
+  }
+  auto filings = jobs_.filed_in_case(query["tenant"].get<std::string>(), query["case_number"].get<std::string>(),
+                                     query["since_ms"].get<int64_t>());
+  if (!filings) {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id, filings.error().message});
+    return;
+  }
+  nlohmann::json documents = nlohmann::json::array();
+  for (const auto& filing : *filings) {
+    documents.push_back({{"document_id", filing.document_id}, {"case_number", filing.case_number},
+                         {"filed_at_ms", filing.filed_ms},
+                         {"text_fingerprint", filing.text_fingerprint.empty() ? nlohmann::json(nullptr)
+                                                                              : nlohmann::json(filing.text_fingerprint)}});
+  }
+  send_frames(workers_, {identity, kWorkerVersion, kFiledList, request_id, nlohmann::json{{"documents", documents}}.dump()});
 }
 
 void Dispatcher::assign_jobs(int64_t now) {

@@ -2,7 +2,8 @@
 // and the case-file feed, hands one job at a time to each idle worker of the right stage
 // under a lease, extends leases on heartbeats, applies results through the job store
 // (fenced by lease id), expires lost leases, quarantines bad input, and serves blob reads
-// and writes so workers on other hosts need no shared disk. Protocol: docs/PROTOCOL.md.
+// and writes and the look-up of filed documents (FIND-FILED) so workers on other hosts need
+// no shared disk. Protocol: docs/PROTOCOL.md.
 //
 // All state is in the job store: a restarted dispatcher picks up where the old one
 // stopped, and workers' results for still-valid leases are accepted. Single-threaded:
@@ -46,6 +47,7 @@ class Dispatcher {
   void on_done(const std::string& identity, const protocol::Frames& f, int64_t now);
   void on_failed(const std::string& identity, const protocol::Frames& f, int64_t now);
   void serve_blob(const std::string& identity, const protocol::Frames& f);
+  void serve_filed(const std::string& identity, const protocol::Frames& f);
   void assign_jobs(int64_t now);
   void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
   void refuse(const std::string& identity, const std::string& lease_id, const std::string& why);

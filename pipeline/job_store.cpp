@@ -65,6 +65,13 @@ CREATE TABLE IF NOT EXISTS events(
   last_sent_ms INTEGER,
   acked_ms INTEGER);
 CREATE INDEX IF NOT EXISTS events_unacked ON events(acked_ms, seq);
+CREATE TABLE IF NOT EXISTS filings(
+  document_id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  filed_ms INTEGER NOT NULL,
+  text_fingerprint TEXT);
+CREATE INDEX IF NOT EXISTS filings_case ON filings(tenant, case_number, filed_ms);
 CREATE TABLE IF NOT EXISTS archived(
   document_id TEXT PRIMARY KEY,
   package TEXT NOT NULL,
@@ -168,7 +175,12 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& pa
   if (!db) return fail(db.error());
   std::unique_ptr<JobStore> store(new JobStore(*db));
   if (auto st = exec_sql(*db, "PRAGMA foreign_keys=ON"); !st) return fail(st.error());
+  auto had_filings = store->has_filings_table();
+  if (!had_filings) return fail(had_filings.error());
   if (auto st = exec_sql(*db, kSchema); !st) return fail(st.error());
+  if (!*had_filings) {
+    if (auto st = store->backfill_filings(); !st) return fail(st.error());
+  }
   return store;
 }
 
@@ -336,6 +348,7 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
       if (auto st = ev.run(); !st) return fail(st.error());
       detail["event_id"] = event_id;
       detail["case_number"] = record["route"].value("case_number", "");
+      if (auto st = record_filing(doc.id, doc.tenant, record, c.now_ms); !st) return fail(st.error());
     } else {
       state = "CLEARING";
       reason = "the pipeline ended without a routing target";

@@ -122,6 +122,14 @@ struct Completion {
   int64_t now_ms = 0;
 };
 
+// A document filed into a case file (the filings table, pipeline/job_store_filed.cpp).
+struct Filing {
+  std::string document_id;
+  std::string case_number;
+  int64_t filed_ms = 0;
+  std::string text_fingerprint;  // classification.text_fingerprint at filing; "" when none
+};
+
 // A document's write-once archival package (connectors/archive_package.h).
 struct ArchivedPackage {
   std::string document_id;
@@ -189,6 +197,13 @@ class JobStore {
   // The whole audit table in seq order, as stored (for pipeline/audit_verify.h).
   Result<std::vector<AuditEntry>> audit_all();
 
+  // Filings (pipeline/job_store_filed.cpp): the documents of `tenant` filed into
+  // `case_number` at or after since_ms, oldest first, at most kMaxFilingsListed (the newest).
+  // Indexed by (tenant, case_number, filed_ms): cheap at any store size.
+  static constexpr int kMaxFilingsListed = 1000;
+  Result<std::vector<Filing>> filed_in_case(const std::string& tenant, const std::string& case_number,
+                                            int64_t since_ms);
+
   // Archive bookkeeping (pipeline/job_store_archive.cpp). FILED documents without a
   // package yet, oldest first; and how many there are (`zpe run --until-idle` waits for 0).
   Result<std::vector<std::string>> filed_not_archived(int limit);
@@ -209,6 +224,12 @@ class JobStore {
   Result<std::vector<std::string>> add_split_children(const std::string& parent_id, const nlohmann::json& record,
                                                       const std::string& next_stage, int64_t now_ms,
                                                       const std::string& actor);
+  // The filings row of a document complete() files, inside its transaction.
+  Status record_filing(const std::string& document_id, const std::string& tenant, const nlohmann::json& record,
+                       int64_t now_ms);
+  // A store from before the filings table: fill it once from its FILED documents.
+  Result<bool> has_filings_table();
+  Status backfill_filings();
   sqlite3* db_;
 };
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "pipeline/durable_file.h"
 
@@ -29,6 +30,27 @@ class JobStoreTest : public ::testing::Test {
     doc.record["document_id"] = doc.id;
     EXPECT_TRUE(store_->add_document(doc, 1000, "test"));
     return doc.id;
+  }
+
+  // Runs a new document through kStages; the route stage's patch files it into
+  // `case_number` (or, with an empty one, sends it to clearing as the route stage does).
+  std::string run_through(const std::string& name, const std::string& case_number, const std::string& fingerprint,
+                          int64_t at_ms) {
+    std::string id = add(name);
+    for (const auto& stage : kStages) {
+      auto job = store_->claim(stage, "w", at_ms, 10000);
+      EXPECT_TRUE(job && *job) << stage;
+      nlohmann::json patch = nlohmann::json::object();
+      std::optional<std::string> clearing;
+      if (stage == "route") {
+        patch["classification"] = {{"text_fingerprint", fingerprint}};
+        patch["route"] = {{"target", case_number.empty() ? nlohmann::json(nullptr) : nlohmann::json("casefile")},
+                          {"case_number", case_number}};
+        if (case_number.empty()) clearing = "no case number found";
+      }
+      EXPECT_TRUE(*store_->complete({(*job)->lease_id, "w", patch, stage + "/1", clearing, at_ms}, kStages, no_event));
+    }
+    return id;
   }
 
 
@@ -228,6 +250,41 @@ TEST_F(JobStoreTest, MalformedSplitGoesToClearingAndMakesNoChildren) {
   EXPECT_EQ(row->state, "CLEARING");
   EXPECT_NE(row->reason.find("split result entry 2"), std::string::npos) << row->reason;
   EXPECT_EQ(store_->list(std::nullopt, 10)->size(), 1u);
+}
+
+TEST_F(JobStoreTest, FiledInCaseListsFilingsOfThatCaseAndTenantSinceTheGivenTime) {
+  const std::string old = run_through("old.tif", "8123456-423", "mh:old", 1000);
+  const std::string recent = run_through("recent.tif", "8123456-423", "mh:recent", 5000);
+  run_through("other-case.tif", "7000001-475", "mh:other", 5000);
+  run_through("not-filed.tif", "", "mh:none", 5000);
+  auto listed = store_->filed_in_case("default", "8123456-423", 2000);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].document_id, recent);
+  EXPECT_EQ((*listed)[0].filed_ms, 5000);
+  EXPECT_EQ((*listed)[0].text_fingerprint, "mh:recent");
+  auto all = store_->filed_in_case("default", "8123456-423", 0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].document_id, old);  // oldest first
+  EXPECT_TRUE(store_->filed_in_case("other-tenant", "8123456-423", 0)->empty());
+}
+
+TEST_F(JobStoreTest, StoreFromBeforeTheFilingsTableGetsItFilledOnOpen) {
+  const std::string id = run_through("a.tif", "8123456-423", "mh:a", 3000);
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "jobs.sqlite").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE filings", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto reopened = JobStore::open(dir_ / "jobs.sqlite");
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  auto listed = (*reopened)->filed_in_case("default", "8123456-423", 0);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].document_id, id);
+  EXPECT_EQ((*listed)[0].filed_ms, 3000);  // from its "filed" audit record
+  EXPECT_EQ((*listed)[0].text_fingerprint, "mh:a");
 }
 
 }  // namespace

@@ -25,10 +25,12 @@ inline constexpr const char* kDone = "DONE";            // lease id, result JSON
 inline constexpr const char* kFailed = "FAILED";        // lease id, kind, reason
 inline constexpr const char* kGet = "GET";              // request id, sha256
 inline constexpr const char* kPut = "PUT";              // request id, bytes
+inline constexpr const char* kFindFiled = "FIND-FILED"; // request id, query JSON {tenant, case_number, since_ms}
 // Dispatcher -> worker
 inline constexpr const char* kJob = "JOB";          // lease id, job JSON
 inline constexpr const char* kBlob = "BLOB";        // request id, sha256, bytes
 inline constexpr const char* kStored = "STORED";    // request id, sha256
+inline constexpr const char* kFiledList = "FILED-LIST";  // request id, JSON {documents: [...]}
 inline constexpr const char* kError = "ERROR";      // request id, message
 inline constexpr const char* kRefused = "REFUSED";  // lease id, reason (late or unknown lease)
 

@@ -20,16 +20,19 @@ namespace {
 constexpr long kReadyIntervalMs = 2000;
 }
 
-RemoteBlobAccess::RemoteBlobAccess(zmq::context_t& context, const std::string& endpoint, long timeout_ms)
+DispatcherChannel::DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms)
     : socket_(context, zmq::socket_type::dealer), timeout_ms_(timeout_ms) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.connect(endpoint);
 }
 
-Result<std::vector<std::string>> RemoteBlobAccess::request(const std::vector<std::string>& frames,
-                                                           const std::string& request_id) {
+Result<std::vector<std::string>> DispatcherChannel::request(const std::string& command,
+                                                            const std::vector<std::string>& arguments) {
+  const std::string request_id = random_hex(8);
+  std::vector<std::string> frames = {protocol::kWorkerVersion, command, request_id};
+  frames.insert(frames.end(), arguments.begin(), arguments.end());
   if (!protocol::send_frames(socket_, frames)) {
-    return fail(ErrorKind::kUnavailable, "cannot send a blob request to the dispatcher");
+    return fail(ErrorKind::kUnavailable, "cannot send a " + command + " request to the dispatcher");
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   while (true) {
@@ -40,13 +43,12 @@ Result<std::vector<std::string>> RemoteBlobAccess::request(const std::vector<std
     // Late replies to earlier, timed-out requests carry other ids: skip them.
     if (reply->size() >= 3 && (*reply)[2] == request_id) return *reply;
   }
-  return fail(ErrorKind::kUnavailable, "the dispatcher did not answer a blob request within " +
+  return fail(ErrorKind::kUnavailable, "the dispatcher did not answer a " + command + " request within " +
                                            std::to_string(timeout_ms_) + " ms");
 }
 
 Result<std::string> RemoteBlobAccess::read(const std::string& sha256) {
-  std::string id = random_hex(8);
-  auto reply = request({protocol::kWorkerVersion, protocol::kGet, id, sha256}, id);
+  auto reply = channel_.request(protocol::kGet, {sha256});
   if (!reply) return fail(reply.error());
   const auto& r = *reply;
   if (r[1] == protocol::kBlob && r.size() >= 5) return r[4];
@@ -54,19 +56,43 @@ Result<std::string> RemoteBlobAccess::read(const std::string& sha256) {
 }
 
 Result<std::string> RemoteBlobAccess::write(std::string_view bytes) {
-  std::string id = random_hex(8);
-  auto reply = request({protocol::kWorkerVersion, protocol::kPut, id, std::string(bytes)}, id);
+  auto reply = channel_.request(protocol::kPut, {std::string(bytes)});
   if (!reply) return fail(reply.error());
   const auto& r = *reply;
   if (r[1] == protocol::kStored && r.size() >= 4) return r[3];
   return fail(ErrorKind::kIOError, r.size() >= 4 ? r[3] : "the dispatcher could not store a blob");
 }
 
+Result<std::vector<FiledDocument>> RemoteFiledDocuments::filed_in_case(const std::string& tenant,
+                                                                       const std::string& case_number,
+                                                                       int64_t since_ms) {
+  const nlohmann::json query = {{"tenant", tenant}, {"case_number", case_number}, {"since_ms", since_ms}};
+  auto reply = channel_.request(protocol::kFindFiled, {query.dump()});
+  if (!reply) return fail(reply.error());
+  const auto& r = *reply;
+  const auto list = r[1] == protocol::kFiledList && r.size() >= 4 ? nlohmann::json::parse(r[3], nullptr, false)
+                                                                   : nlohmann::json();
+  if (!list.is_object() || !list.contains("documents") || !list["documents"].is_array()) {
+    return fail(ErrorKind::kUnavailable, "the dispatcher could not list the documents filed in case " + case_number +
+                                             (r[1] == protocol::kError && r.size() >= 4 ? ": " + r[3] : ""));
+  }
+  std::vector<FiledDocument> out;
+  for (const auto& entry : list["documents"]) {
+    if (!entry.is_object() || !entry.contains("document_id") || !entry["document_id"].is_string()) continue;
+    const auto fingerprint = entry.find("text_fingerprint");
+    out.push_back({entry["document_id"].get<std::string>(), entry.value("filed_at_ms", int64_t{0}),
+                   fingerprint != entry.end() && fingerprint->is_string() ? fingerprint->get<std::string>() : ""});
+  }
+  return out;
+}
+
 WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage)
     : options_(std::move(options)),
       stage_(stage),
       control_(context, zmq::socket_type::dealer),
-      blobs_(context, options_.endpoint, options_.blob_timeout_ms) {
+      channel_(context, options_.endpoint, options_.blob_timeout_ms),
+      blobs_(channel_),
+      filed_(channel_) {
   control_.set(zmq::sockopt::linger, 2000);
   control_.connect(options_.endpoint);
 }
@@ -116,7 +142,7 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
 
   auto future = std::async(std::launch::async, [&]() -> StageOutcome {
     try {
-      return stage_.run(StageContext{record, settings, blobs_});
+      return stage_.run(StageContext{record, settings, blobs_, &filed_});
     } catch (const std::bad_alloc&) {
       return stage_failure(FailureKind::kRetryable, "out of memory while running stage " + std::string(stage_.name()));
     } catch (const std::exception& e) {

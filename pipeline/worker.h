@@ -4,7 +4,8 @@
 // learns of it), runs each JOB's stage on a separate thread while the loop sends
 // HEARTBEATs, then answers DONE or FAILED. Exceptions escaping a stage become FAILED
 // (bad_alloc: retryable; anything else: final), so a stage bug never kills the worker.
-// Blob reads and writes go through RemoteBlobAccess on a second socket, used only by the
+// Blob reads and writes (RemoteBlobAccess) and the look-up of filed documents
+// (RemoteFiledDocuments) go through one DispatcherChannel, a second socket used only by the
 // stage thread. The loop knows the protocol; the stage knows none of it.
 //
 // Time limit: when a job's settings carry max_job_ms (> 0) and the stage has not finished
@@ -23,18 +24,40 @@
 
 namespace zpe {
 
-// BlobAccess over the dispatcher's GET/PUT commands (request/reply on its own DEALER).
+// Request/reply with the dispatcher on its own DEALER: GET, PUT, FIND-FILED
+// (docs/PROTOCOL.md). One request at a time; used by one thread.
+class DispatcherChannel {
+ public:
+  DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms);
+  // Sends [ZPE1, command, new request id, arguments...] and returns the reply to that id
+  // ([ZPE1, reply command, request id, ...]); kUnavailable when none came in time.
+  Result<std::vector<std::string>> request(const std::string& command, const std::vector<std::string>& arguments);
+
+ private:
+  zmq::socket_t socket_;
+  long timeout_ms_;
+};
+
+// BlobAccess over the dispatcher's GET/PUT commands.
 class RemoteBlobAccess : public BlobAccess {
  public:
-  RemoteBlobAccess(zmq::context_t& context, const std::string& endpoint, long timeout_ms);
+  explicit RemoteBlobAccess(DispatcherChannel& channel) : channel_(channel) {}
   Result<std::string> read(const std::string& sha256) override;
   Result<std::string> write(std::string_view bytes) override;
 
  private:
-  Result<std::vector<std::string>> request(const std::vector<std::string>& frames,
-                                           const std::string& request_id);
-  zmq::socket_t socket_;
-  long timeout_ms_;
+  DispatcherChannel& channel_;
+};
+
+// FiledDocuments over the dispatcher's FIND-FILED command.
+class RemoteFiledDocuments : public FiledDocuments {
+ public:
+  explicit RemoteFiledDocuments(DispatcherChannel& channel) : channel_(channel) {}
+  Result<std::vector<FiledDocument>> filed_in_case(const std::string& tenant, const std::string& case_number,
+                                                   int64_t since_ms) override;
+
+ private:
+  DispatcherChannel& channel_;
 };
 
 struct WorkerOptions {
@@ -60,7 +83,9 @@ class WorkerLoop {
   WorkerOptions options_;
   Stage& stage_;
   zmq::socket_t control_;
+  DispatcherChannel channel_;
   RemoteBlobAccess blobs_;
+  RemoteFiledDocuments filed_;
 };
 
 }  // namespace zpe

@@ -65,5 +65,64 @@ TEST(WorkerLoop, WorkerLoop_GivesUpAJobPastMaxJobMsAsBadInputAndExits) {
   EXPECT_EQ(WEXITSTATUS(status), kExitJobTimedOut);
 }
 
+// The stage's look-up of filed documents: FIND-FILED out, FILED-LIST back (docs/PROTOCOL.md);
+// this test plays the dispatcher and checks the query and the parsed answer.
+// A ROUTER standing in for the dispatcher, and the stage's channel to it.
+struct FakeDispatcher {
+  FakeDispatcher() : router(context, zmq::socket_type::router) {
+    router.set(zmq::sockopt::linger, 0);
+    router.bind(endpoint);
+  }
+  std::string endpoint = "ipc:///tmp/zpe-worker-test-" + random_hex(6);
+  zmq::context_t context;
+  zmq::socket_t router;
+  DispatcherChannel channel{context, endpoint, 5000};
+};
+
+TEST(RemoteFiledDocuments, AsksTheDispatcherWithFindFiledAndReadsTheFiledList) {
+  FakeDispatcher fake;
+  auto& router = fake.router;
+  nlohmann::json query;
+  std::thread dispatcher([&] {
+    auto request = protocol::recv_frames(router, 5000);
+    if (!request || request->size() < 5 || (*request)[2] != protocol::kFindFiled) return;
+    query = nlohmann::json::parse((*request)[4], nullptr, false);
+    const nlohmann::json list = {{"documents",
+                                  {{{"document_id", "D1"}, {"case_number", "8123456-423"}, {"filed_at_ms", 1000},
+                                    {"text_fingerprint", "mh128x16:00"}},
+                                   {{"document_id", "D2"}, {"case_number", "8123456-423"}, {"filed_at_ms", 2000},
+                                    {"text_fingerprint", nullptr}}}}};
+    protocol::send_frames(router, {(*request)[0], protocol::kWorkerVersion, protocol::kFiledList, (*request)[3],
+                                   list.dump()});
+  });
+  RemoteFiledDocuments filed(fake.channel);
+  auto documents = filed.filed_in_case("default", "8123456-423", 500);
+  dispatcher.join();
+  ASSERT_TRUE(documents) << documents.error().message;
+  EXPECT_EQ(query, (nlohmann::json{{"tenant", "default"}, {"case_number", "8123456-423"}, {"since_ms", 500}}));
+  ASSERT_EQ(documents->size(), 2u);
+  EXPECT_EQ((*documents)[0].document_id, "D1");
+  EXPECT_EQ((*documents)[0].filed_at_ms, 1000);
+  EXPECT_EQ((*documents)[0].text_fingerprint, "mh128x16:00");
+  EXPECT_EQ((*documents)[1].text_fingerprint, "") << "null: no fingerprint";
+}
+
+TEST(RemoteFiledDocuments, DispatcherErrorIsAnUnavailableError) {
+  FakeDispatcher fake;
+  auto& router = fake.router;
+  std::thread dispatcher([&] {
+    auto request = protocol::recv_frames(router, 5000);
+    if (!request || request->size() < 4) return;
+    protocol::send_frames(router, {(*request)[0], protocol::kWorkerVersion, protocol::kError, (*request)[3],
+                                   "job store locked"});
+  });
+  RemoteFiledDocuments filed(fake.channel);
+  auto documents = filed.filed_in_case("default", "8123456-423", 0);
+  dispatcher.join();
+  ASSERT_FALSE(documents);
+  EXPECT_EQ(documents.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(documents.error().message.find("job store locked"), std::string::npos) << documents.error().message;
+}
+
 }  // namespace
 }  // namespace zpe

@@ -1326,7 +1326,7 @@ def compose(letter_seed, pages_target, case, doc_type, fonts):
 
 
 def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts, out_dir,
-                    low_noise):
+                    low_noise, truth_only=False):
     # A single-image format needs a one-page letter. Some drafts (a Klageschrift, an Urteil)
     # do not fit on one page even without filler; redraw such a letter from derived seeds
     # a few times before writing it as TIFF instead.
@@ -1370,6 +1370,9 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
             art["speckle"] *= 1.6
         if fmt in ("png", "tiff-lzw", "tiff-g4"):
             art["speckle"] *= 0.5    # every speck survives in bilevel/lossless output
+        arts.append(art)
+        if truth_only:
+            continue
         page = render_page(ops, bg, ink)
         if fmt != "tiff-g4":
             page = clean_levels(page, bg, 0)   # paper tone exactly bg before noise
@@ -1377,11 +1380,11 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
         if fmt in ("png", "tiff-lzw"):
             page = clean_levels(page, bg, 8)
         images.append(to_output_mode(page, fmt, art))
-        arts.append(art)
 
     name = "letter-%04d%s" % (index, EXT[fmt])
     path = os.path.join(out_dir, name)
-    save_pages(path, images, fmt)
+    if not truth_only:
+        save_pages(path, images, fmt)
 
     truth = {
         "file": name,
@@ -1393,7 +1396,7 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
         "sender": sender["name"],
         "recipient": facts["recipient"],
         "subject": content["subject"],
-        "pages": len(images),
+        "pages": len(L.pages),
         "format": fmt,
         "text": "\f".join("\n".join(t).strip("\n") for t in L.texts),
         "rotation_deg": [a["rotation_deg"] for a in arts],
@@ -1403,6 +1406,8 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
                        "background": bg, "color": "rgb" if a["rgb"] else
                        ("bilevel" if fmt == "tiff-g4" else "grey")} for a in arts],
     }
+    if truth_only:   # no scan was simulated; the content is that of a full run
+        del truth["rotation_deg"], truth["artefacts"]
     with open(path + ".truth.json", "w", encoding="utf-8") as fh:
         json.dump(truth, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
@@ -1429,6 +1434,10 @@ def parse_args(argv):
     ap.add_argument("--style", choices=("train", "eval"), default="train",
                     help="eval: other fonts (condensed/narrow), wording and more noise, for an "
                          "evaluation set unlike the training set (default: %(default)s)")
+    ap.add_argument("--truth-only", action="store_true",
+                    help="write only the .truth.json files (the same content as a full run, without "
+                         "images and scan artefacts): fast, for measurements on the text such as "
+                         "bench/eval_near_duplicate.sh")
     ap.add_argument("--low-noise", action="store_true",
                     help="no dense grain on JPEG outputs (smaller files)")
     a = ap.parse_args(argv)
@@ -1477,8 +1486,8 @@ def main(argv=None):
     total_pages, total_bytes, per_fmt, written = 0, 0, {}, set()
     for i in range(n):
         path, truth = generate_letter(i + 1, seeds[i], formats[i], pages[i], cases[i], doc_types[i],
-                                      fonts, a.out, a.low_noise)
-        size = os.path.getsize(path)
+                                      fonts, a.out, a.low_noise, a.truth_only)
+        size = 0 if a.truth_only else os.path.getsize(path)
         written.update((os.path.basename(path), os.path.basename(path) + ".truth.json"))
         total_pages += truth["pages"]
         total_bytes += size

@@ -13,6 +13,7 @@
 #include "classifiers/letter_date.h"
 #include "classifiers/letter_fields.h"
 #include "classifiers/ocr_layout.h"
+#include "classifiers/near_duplicate.h"
 #include "stages/doc_type_decision.h"
 #include "stages/second_reading.h"
 #include "stages/settings_path.h"
@@ -233,7 +234,7 @@ class ClassifyStage final : public Stage {
   explicit ClassifyStage(std::optional<cls::DocTypeModel> model) : model_(std::move(model)) {}
   std::string_view name() const override { return "classify"; }
   std::string version() const override {
-    return std::string("classify/2 rules-1") + (model_ ? " " + model_->version() : "");
+    return std::string("classify/3 rules-1") + (model_ ? " " + model_->version() : "");
   }
 
   StageOutcome run(const StageContext& context) override {
@@ -256,6 +257,8 @@ class ClassifyStage final : public Stage {
                              context.record.value("ocr", json::object()).value("second_readings", json())));
     classification.update(describe_letter_date(cls::find_letter_date(*text), positions));
     classification.update(describe_other_fields(*text, positions));
+    const auto fingerprint = cls::fingerprint_text(*text);
+    classification["text_fingerprint"] = fingerprint ? json(cls::encode_fingerprint(*fingerprint)) : json(nullptr);
     StageResult result;
     result.patch["classification"] = std::move(classification);
     return result;

@@ -33,7 +33,9 @@
 //     "letter_date": "2025-03-12" or null, "letter_date_text", "letter_date_confidence",
 //     "letter_date_position": {same as case_number_position} or null,
 //     "candidates": [{"case_number", "confidence", "source", "page", "offset", "text"}, ...]
-//                   (the other case numbers, best first)}
+//                   (the other case numbers, best first),
+//     "text_fingerprint": "mh128x16:…" or null when the text is too short to compare
+//                   (classifiers/near_duplicate.h; the route stage looks for near-duplicates)}
 // Idempotent; failures only from a missing OCR text, blob store faults or bad rules.
 // make_classify_stage fails when the configured model cannot be loaded.
 #pragma once

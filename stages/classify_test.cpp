@@ -121,6 +121,17 @@ TEST_F(ClassifyStageTest, ClassifyStage_UnreadableSecondReadingAlsoDisputesTheNu
   EXPECT_EQ(c["candidates"].size(), 0u);  // "851" is no case number: nothing to add
 }
 
+TEST_F(ClassifyStageTest, ClassifyStage_RecordsTextFingerprintOrNullForANearEmptyText) {
+  const auto letter = classify(kLetter);
+  ASSERT_TRUE(letter) << letter.error().reason;
+  const json& fingerprint = letter->patch["classification"]["text_fingerprint"];
+  ASSERT_TRUE(fingerprint.is_string());
+  EXPECT_TRUE(fingerprint.get<std::string>().starts_with("mh128x16:"));
+  const auto blank = classify("Seite 1 von 1\n");
+  ASSERT_TRUE(blank) << blank.error().reason;
+  EXPECT_TRUE(blank->patch["classification"]["text_fingerprint"].is_null());
+}
+
 TEST_F(ClassifyStageTest, ClassifyStage_HintConfirmedByTextWinsWithHighConfidence) {
   const auto outcome = classify(kLetter, {{"case_number", "7000001-111"}, {"doc_type", "Ladung"}});
   ASSERT_TRUE(outcome) << outcome.error().reason;

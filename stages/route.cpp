@@ -1,9 +1,11 @@
 #include "stages/route.h"
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 
 #include "connectors/case_registry_source.h"
+#include "stages/near_duplicate_check.h"
 #include "stages/route_policy.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
@@ -52,8 +54,14 @@ StageOutcome RouteStage::run(const StageContext& context) {
   auto registry = registry_for(context.settings, tenant);
   if (!registry) return tl::unexpected(registry.error());
   const json classification = context.record.value("classification", json::object());
-  const RouteDecision decision = decide_route(classification, *thresholds, *registry);
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count();
+  auto duplicate = check_record_for_near_duplicate(context, now_ms);
+  if (!duplicate) return tl::unexpected(duplicate.error());
+  const RouteDecision decision =
+      decide_route(classification, *thresholds, *registry, duplicate->found ? &*duplicate->found : nullptr);
   StageResult result;
+  result.patch["near_duplicate"] = near_duplicate_json(duplicate->found);
   if (!decision.route) {
     result.patch["route"] = {
         {"version", version()},
@@ -63,7 +71,8 @@ StageOutcome RouteStage::run(const StageContext& context) {
           {"doc_type", classification.value("doc_type", json(nullptr))},
           {"case_number_confidence", classification.value("case_number_confidence", json(nullptr))},
           {"doc_type_confidence", classification.value("doc_type_confidence", json(nullptr))},
-          {"suggestions", decision.suggestions}}}};
+          {"suggestions", decision.suggestions}}},
+        {"near_duplicate_check", duplicate->summary}};
     result.clearing_reason = decision.reason;
     return result;
   }
@@ -71,7 +80,8 @@ StageOutcome RouteStage::run(const StageContext& context) {
   // exists, the sign stage replaced): route only decides where it goes.
   auto pdf = required_string(context.record, {"pdf", "sha256"}, "route");
   if (!pdf) return tl::unexpected(pdf.error());
-  result.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", decision.case_number}};
+  result.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", decision.case_number},
+                           {"near_duplicate_check", duplicate->summary}};
   return result;
 }
 
@@ -79,6 +89,7 @@ StageOutcome RouteStage::run(const StageContext& context) {
 
 Result<std::unique_ptr<Stage>> make_route_stage(const nlohmann::json& settings) {
   if (auto thresholds = route_thresholds(settings); !thresholds) return fail(thresholds.error());
+  if (auto near_duplicate = near_duplicate_settings(settings); !near_duplicate) return fail(near_duplicate.error());
   return std::unique_ptr<Stage>(std::make_unique<RouteStage>(settings));
 }
 

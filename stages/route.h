@@ -4,21 +4,28 @@
 //
 // The decision is the policy in stages/route_policy.h: a case number of the right form,
 // present in the case registry, with case-number and type confidences at or above the
-// tenant's thresholds; a suspected near-duplicate also goes to clearing. The PDF filed is
+// tenant's thresholds; a near-duplicate of a document filed in the same case within
+// near_duplicate_days (stages/near_duplicate_check.h) also goes to clearing. The PDF filed is
 // the searchable PDF/A the ocr stage built (record["pdf"], possibly replaced by a later
 // signing stage); route builds no PDF itself.
 //
-// Reads record["classification"] and record["pdf"]["sha256"].
-// Patch when routed:           route: {"version", "target": "casefile", "case_number"}
+// Reads record["classification"] (with text_fingerprint), record["tenant"], record["pdf"]["sha256"],
+// and asks context.filed for the case's recent filings.
+// Patch when routed:           route: {"version", "target": "casefile", "case_number",
+//                              "near_duplicate_check"}
 // Patch when sent to clearing: route: {"version", "target": null, "proposal": {"case_number",
-//   "doc_type", "case_number_confidence", "doc_type_confidence", "suggestions": [...]}},
-//   plus clearing_reason.
+//   "doc_type", "case_number_confidence", "doc_type_confidence", "suggestions": [...]},
+//   "near_duplicate_check"}, plus clearing_reason.
+// Always: near_duplicate: {"document_id", "case_number", "similarity", "filed_at_ms"} or null.
+// near_duplicate_check: {"window_days", "compared", "best_similarity", "threshold"} or
+// {"compared": 0, "skipped": why}.
 // Failures: a routable record without record.pdf is kFinal (the ocr stage has not run); a
 // registry file that exists but cannot be parsed is kFinal with the file and line; a SQLite
-// registry that cannot be read (locked, I/O) is kRetryable.
-// Idempotent for an unchanged registry. The registry is followed while the worker lives
-// (connectors/case_registry_source.h): a case opened or closed in it counts from the next
-// document on.
+// registry that cannot be read (locked, I/O) or a failed look-up of filed documents is
+// kRetryable.
+// Idempotent except for time and the registry: the registry is followed while the worker
+// lives (connectors/case_registry_source.h) — a case opened or closed in it counts from the
+// next document on — and the near-duplicate window ends now.
 //
 // Settings ([stages.route], per tenant in [tenants.<t>.stages.route]):
 //   registry             the case registry: a CSV (classifiers/case_registry.h) or a SQLite
@@ -28,6 +35,7 @@
 //                        "no case registry configured".
 //   min_type_confidence  default 0.8
 //   min_case_confidence  default 0.8
+//   near_duplicate_days, near_duplicate_similarity   stages/near_duplicate_check.h
 #pragma once
 
 #include <memory>

@@ -49,7 +49,7 @@ Result<RouteThresholds> route_thresholds(const json& settings) {
 }
 
 RouteDecision decide_route(const json& classification, const RouteThresholds& thresholds,
-                           const classifiers::CaseRegistry* registry) {
+                           const classifiers::CaseRegistry* registry, const NearDuplicate* near_duplicate) {
   RouteDecision decision;
   const json& c = classification.is_object() ? classification : json::object();
   decision.case_number = string_field(c, "case_number");
@@ -92,10 +92,10 @@ RouteDecision decide_route(const json& classification, const RouteThresholds& th
                       ") — confirm the type at the clearing station";
     return decision;
   }
-  if (const auto dup = c.find("near_duplicate"); dup != c.end() && dup->is_object()) {
-    decision.reason = "possible duplicate of document " + string_field(*dup, "document_id") + " filed in case " +
-                      number + " (similarity " + two_decimals(number_field(*dup, "similarity")) +
-                      ") — file it anyway or discard it at the clearing station";
+  if (near_duplicate) {
+    decision.reason = "possible duplicate of document " + near_duplicate->document_id + " (similarity " +
+                      two_decimals(near_duplicate->similarity) + ") filed in case " + near_duplicate->case_number +
+                      " — compare them, then file this one anyway or discard it at the clearing station";
     return decision;
   }
   decision.route = true;

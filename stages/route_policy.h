@@ -14,9 +14,10 @@
 //   "case x is closed in the case registry ..."  (a person reopens it or files by hand)
 //   "case number x unsure (confidence 0.62 < 0.80) ..."
 //   "document type unsure: Ladung (confidence 0.55 < 0.80) ..."
-//   "possible duplicate of document <id> ..." (classification.near_duplicate set)
+//   "possible duplicate of document <id> ..." (a near-duplicate was found, stages/near_duplicate_check.h)
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,9 +44,18 @@ struct RouteDecision {
   std::vector<std::string> suggestions;  // nearest registered numbers for an unknown one
 };
 
+// A document filed recently into the same case whose text nearly matches this one's.
+struct NearDuplicate {
+  std::string document_id;
+  std::string case_number;
+  double similarity = 0.0;  // estimated Jaccard similarity of the texts, 0..1
+  int64_t filed_at_ms = 0;
+};
+
 // classification: the record's "classification" object (stages/classify.h).
 // registry: nullptr when none is configured.
+// near_duplicate: what the route stage found (nullptr: none, or not looked for).
 RouteDecision decide_route(const nlohmann::json& classification, const RouteThresholds& thresholds,
-                           const classifiers::CaseRegistry* registry);
+                           const classifiers::CaseRegistry* registry, const NearDuplicate* near_duplicate = nullptr);
 
 }  // namespace zpe

@@ -74,11 +74,13 @@ TEST(RoutePolicy, NoNumberKeepsTheNoCaseNumberWording) {
 }
 
 TEST(RoutePolicy, NearDuplicateGoesToClearing) {
-  json c = classification(0.95, 0.95);
-  c["near_duplicate"] = {{"document_id", "d-1"}, {"similarity", 0.97}};
-  const auto decision = decide_route(c, RouteThresholds{}, &kRegistry);
+  const NearDuplicate duplicate{"d-1", "8123456-423", 0.97, 1000};
+  const auto decision = decide_route(classification(0.95, 0.95), RouteThresholds{}, &kRegistry, &duplicate);
   EXPECT_FALSE(decision.route);
-  EXPECT_NE(decision.reason.find("possible duplicate of document d-1"), std::string::npos) << decision.reason;
+  EXPECT_NE(decision.reason.find("possible duplicate of document d-1 (similarity 0.97) filed in case 8123456-423"),
+            std::string::npos)
+      << decision.reason;
+  EXPECT_TRUE(decide_route(classification(0.95, 0.95), RouteThresholds{}, &kRegistry, nullptr).route);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The stage contract: one step of the document pipeline (prepare, ocr, classify, route, ...).
 //
 // A stage takes a document's current record (JSON, see docs/ARCHITECTURE.md "The document
-// record") and reads and writes blobs through BlobAccess. It returns either a StageResult
+// record") and reads and writes blobs through BlobAccess; the route stage also asks
+// FiledDocuments what was filed in a case lately (near-duplicates). It returns either a StageResult
 // (a patch of top-level record fields, optionally a reason to send the document to the
 // clearing station) or a StageFailure (retryable, final, or bad input to quarantine).
 // A stage knows nothing of sockets, SQLite, retries or threads: the worker loop does.
@@ -12,10 +13,12 @@
 // from one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
@@ -32,6 +35,24 @@ class BlobAccess {
   virtual Result<std::string> read(const std::string& sha256) = 0;
   // Stores bytes and returns their SHA-256. Storing the same bytes twice is a no-op.
   virtual Result<std::string> write(std::string_view bytes) = 0;
+};
+
+// One document already filed into a case file.
+struct FiledDocument {
+  std::string document_id;
+  int64_t filed_at_ms = 0;
+  std::string text_fingerprint;  // classification.text_fingerprint; "" when it had none
+};
+
+// Looks up what was filed: in a worker this asks the dispatcher, which answers from the job
+// store, so a worker on another host needs no database. Tests pass an in-memory one.
+class FiledDocuments {
+ public:
+  virtual ~FiledDocuments() = default;
+  // The documents of `tenant` filed into case `case_number` at or after since_ms (epoch
+  // ms), oldest first. An error only when the lookup itself failed (kUnavailable: retry).
+  virtual Result<std::vector<FiledDocument>> filed_in_case(const std::string& tenant, const std::string& case_number,
+                                                           int64_t since_ms) = 0;
 };
 
 enum class FailureKind {
@@ -61,6 +82,9 @@ struct StageContext {
   const nlohmann::json& record;    // the document record as the dispatcher holds it
   const nlohmann::json& settings;  // this stage's settings merged with the tenant's (config)
   BlobAccess& blobs;
+  // What was filed before; nullptr where no job store is at hand (`zpe eval`): then the
+  // route stage cannot look for near-duplicates and says so in its record.
+  FiledDocuments* filed = nullptr;
 };
 
 class Stage {
