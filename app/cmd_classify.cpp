@@ -93,8 +93,7 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
       } blobs;
       blobs.ocr = std::move(*ocr);
       const json record = {{"tenant", o.tenant}, {"source", {{"file", letter.image.filename().string()}}},
-                           {"ocr", {{"text_blob", "text"}, {"alto_blob", "alto"},
-                                    {"second_readings", blobs.ocr.second_readings}}}};
+                           {"ocr", {{"text_blob", "text"}, {"alto_blob", "alto"}}}};
       auto result = (*stage)->run(StageContext{record, classify_settings, blobs});
       if (!result) { std::lock_guard lock(print); std::fprintf(stderr, "eval: %s\n", result.error().reason.c_str()); failed = true; return; }
       const json& c = result->patch["classification"];

@@ -78,17 +78,12 @@ Result<LetterOcr> letter_ocr(const LabelledLetter& letter, const std::filesystem
   const std::string name = letter.image.filename().string();
   const auto text_cache = work_dir / (name + ".ocr.txt");
   const auto alto_cache = work_dir / (name + ".alto.xml");
-  const auto readings_cache = work_dir / (name + ".second-readings.json");
   const auto clearing_cache = work_dir / (name + ".ocr-clearing.txt");
   auto cached_text = read_file(text_cache);
   auto cached_alto = read_file(alto_cache);
-  auto cached_readings = read_file(readings_cache);
-  if (cached_text && cached_alto && cached_readings) {
-    auto readings = nlohmann::json::parse(*cached_readings, nullptr, false);
-    if (!readings.is_discarded()) {
-      if (auto reason = read_file(clearing_cache); reason && ocr_clearing) *ocr_clearing = *reason;
-      return LetterOcr{std::move(*cached_text), std::move(*cached_alto), std::move(readings)};
-    }
+  if (cached_text && cached_alto) {
+    if (auto reason = read_file(clearing_cache); reason && ocr_clearing) *ocr_clearing = *reason;
+    return LetterOcr{std::move(*cached_text), std::move(*cached_alto)};
   }
   auto bytes = read_file(letter.image);
   if (!bytes) return fail(bytes.error());
@@ -111,8 +106,6 @@ Result<LetterOcr> letter_ocr(const LabelledLetter& letter, const std::filesystem
   std::filesystem::create_directories(work_dir);
   std::ofstream(text_cache, std::ios::binary) << ocr.text;
   std::ofstream(alto_cache, std::ios::binary) << ocr.alto;
-  ocr.second_readings = record["ocr"].value("second_readings", nlohmann::json::array());
-  std::ofstream(readings_cache, std::ios::binary) << ocr.second_readings.dump();
   if (!clearing.empty()) std::ofstream(clearing_cache) << clearing;
   if (ocr_clearing) *ocr_clearing = clearing;
   return ocr;

@@ -1,6 +1,6 @@
 // Labelled letters for `zpe train` and `zpe eval`: the image files of a folder that have
 // a <file>.truth.json beside them (samples/generate_letters.py writes these), and the
-// OCR cache <work>/<file>.ocr.txt, .alto.xml, .second-readings.json that lets a re-run of eval skip the OCR.
+// OCR cache <work>/<file>.ocr.txt + .alto.xml that lets a re-run of eval skip the OCR.
 #pragma once
 
 #include <filesystem>
@@ -26,11 +26,10 @@ Result<std::vector<LabelledLetter>> read_labelled_letters(const std::filesystem:
 struct LetterOcr {
   std::string text;
   std::string alto;
-  nlohmann::json second_readings = nlohmann::json::array();  // record.ocr.second_readings
 };
 
-// The letter's OCR output from the cache <work_dir>/<name>.ocr.txt, .alto.xml and
-// .second-readings.json, or — when one is absent — from running the prepare and ocr stages in-process (with the
+// The letter's OCR output from the cache <work_dir>/<name>.ocr.txt and <name>.alto.xml, or
+// — when either is absent — from running the prepare and ocr stages in-process (with the
 // tenant's settings from `config`), then stored in the cache. An OCR-unsure verdict still
 // yields the output; *ocr_clearing then holds the reason the pipeline would give.
 Result<LetterOcr> letter_ocr(const LabelledLetter& letter, const std::filesystem::path& work_dir, const Config& config,

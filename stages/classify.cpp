@@ -15,7 +15,6 @@
 #include "classifiers/ocr_layout.h"
 #include "classifiers/near_duplicate.h"
 #include "stages/doc_type_decision.h"
-#include "stages/second_reading.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
 
@@ -69,44 +68,11 @@ class PositionWriter {
   const cls::OcrLayout* layout_;  // null: no ALTO for this document (positions without boxes)
 };
 
-json candidate_json(const cls::CaseNumberCandidate& candidate, const PositionWriter& position_json,
-                    const json& second_readings) {
+json candidate_json(const cls::CaseNumberCandidate& candidate, const PositionWriter& position_json) {
   json out = position_json(candidate.position);
   out["case_number"] = candidate.number;
   out["confidence"] = rounded(candidate.confidence);
   out["source"] = "text";
-  out["second_reading"] = second_reading_verdict(second_readings, candidate.number);
-  return out;
-}
-
-// A number found in the text that its second reading contradicts is unsure, whatever its
-// label (stages/second_reading.h); the order of the candidates follows.
-void weigh_second_readings(std::vector<cls::CaseNumberCandidate>& found, const json& second_readings) {
-  for (auto& candidate : found) {
-    const json verdict = second_reading_verdict(second_readings, candidate.number);
-    if (verdict.is_object() && !verdict["agrees"].get<bool>()) {
-      candidate.confidence = std::min(candidate.confidence, kDisputedCaseNumberConfidence);
-    }
-  }
-  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.confidence > b.confidence; });
-}
-
-// Case numbers only a second reading gave (it contradicts the text there): candidates for
-// the operator to compare, never chosen over the text.
-json second_reading_candidates(const std::vector<cls::CaseNumberCandidate>& found, const json& second_readings) {
-  json out = json::array();
-  if (!second_readings.is_array()) return out;
-  for (const auto& reading : second_readings) {
-    const std::string number = reading.value("second", json()).is_string() ? reading["second"].get<std::string>() : "";
-    if (number.empty() || reading.value("agrees", true)) continue;
-    const bool known = std::any_of(found.begin(), found.end(), [&](const auto& c) { return c.number == number; }) ||
-                       std::any_of(out.begin(), out.end(), [&](const json& c) { return c["case_number"] == number; });
-    if (known) continue;
-    out.push_back({{"case_number", number}, {"confidence", kDisputedCaseNumberConfidence},
-                   {"source", "second_reading"}, {"page", reading.value("page", 0)}, {"offset", nullptr},
-                   {"text", reading.value("second_text", "")}, {"box", reading.value("box", json())},
-                   {"word_confidence", nullptr}, {"second_reading", nullptr}});
-  }
   return out;
 }
 
@@ -135,24 +101,21 @@ CaseChoice choose_case_number(const std::vector<cls::CaseNumberCandidate>& found
   return {};
 }
 
-json describe_case_number(std::vector<cls::CaseNumberCandidate> found, const std::string& hint_text,
-                          const PositionWriter& position_json, const json& second_readings) {
-  weigh_second_readings(found, second_readings);
+json describe_case_number(const std::vector<cls::CaseNumberCandidate>& found, const std::string& hint_text,
+                          const PositionWriter& position_json) {
   const auto hint = cls::normalise_case_number(hint_text);
   const CaseChoice choice = choose_case_number(found, hint);
   json out = {{"case_number", nullptr}, {"case_number_confidence", rounded(choice.confidence)},
               {"case_number_source", choice.source ? json(choice.source) : json(nullptr)},
-              {"case_number_position", nullptr}, {"case_number_second_reading", nullptr},
-              {"candidates", second_reading_candidates(found, second_readings)}};
+              {"case_number_position", nullptr}, {"candidates", json::array()}};
   if (choice.text_index) {
     out["case_number"] = found[*choice.text_index].number;
     out["case_number_position"] = position_json(found[*choice.text_index].position);
-    out["case_number_second_reading"] = second_reading_verdict(second_readings, found[*choice.text_index].number);
   } else if (choice.hint_alone) {
     out["case_number"] = *hint;
   }
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (i != choice.text_index) out["candidates"].push_back(candidate_json(found[i], position_json, second_readings));
+    if (i != choice.text_index) out["candidates"].push_back(candidate_json(found[i], position_json));
   }
   if (hint && !choice.hint_alone && std::string_view(choice.source) != "hint+text") {
     out["candidates"].push_back({{"case_number", *hint}, {"confidence", kHintProposalConfidence}, {"source", "hint"},
@@ -253,8 +216,7 @@ class ClassifyStage final : public Stage {
     json classification = {{"version", version()}};
     classification.update(decide_doc_type(decided, manifest_hint(context.record, "doc_type")));
     classification.update(
-        describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number"), positions,
-                             context.record.value("ocr", json::object()).value("second_readings", json())));
+        describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number"), positions));
     classification.update(describe_letter_date(cls::find_letter_date(*text), positions));
     classification.update(describe_other_fields(*text, positions));
     const auto fingerprint = cls::fingerprint_text(*text);

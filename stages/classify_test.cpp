@@ -33,14 +33,13 @@ class ClassifyStageTest : public ::testing::Test {
     auto stage = make_classify_stage(json::object());
     EXPECT_TRUE(stage);
     record_ = {{"source", {{"file", "letter.tif"}, {"manifest", {{"hints", hints}}}}},
-               {"ocr", {{"text_blob", blobs_.put(text)}, {"second_readings", record_readings_}}}};
+               {"ocr", {{"text_blob", blobs_.put(text)}}}};
     const json settings = json::object();
     return (*stage)->run(StageContext{record_, settings, blobs_});
   }
 
   InMemoryBlobAccess blobs_;
   json record_;
-  json record_readings_;  // record.ocr.second_readings for the next classify(); null: none
 };
 
 TEST_F(ClassifyStageTest, ClassifyStage_FindsCaseNumberDateAndTypeInText) {
@@ -63,62 +62,6 @@ TEST_F(ClassifyStageTest, ClassifyStage_FindsCaseNumberDateAndTypeInText) {
   EXPECT_EQ(c["candidates"][0]["case_number"], "7000001-111");
   EXPECT_EQ(c["candidates"][0]["page"], 2);
   EXPECT_FALSE(c["version"].get<std::string>().empty());
-}
-
-json second_reading(const std::string& first, const std::string& second_text, const std::string& second) {
-  return {{"page", 1}, {"first", first}, {"first_text", first}, {"second_text", second_text},
-          {"second", second.empty() ? json(nullptr) : json(second)}, {"second_confidence", 91.0},
-          {"agrees", first == second}, {"box", {{"left", 10}, {"top", 20}, {"right", 200}, {"bottom", 50}}}};
-}
-
-TEST_F(ClassifyStageTest, ClassifyStage_SecondReadingThatAgreesKeepsTheConfidence) {
-  record_readings_ = json::array({second_reading("8513179-224", "8513179-224", "8513179-224")});
-  const auto outcome = classify(kLetter);
-  ASSERT_TRUE(outcome) << outcome.error().reason;
-  const json& c = outcome->patch["classification"];
-  EXPECT_EQ(c["case_number"], "8513179-224");
-  EXPECT_EQ(c["case_number_confidence"], 0.95);
-  EXPECT_EQ(c["case_number_second_reading"]["agrees"], true);
-  EXPECT_EQ(c["case_number_second_reading"]["readings"], 1);
-}
-
-TEST_F(ClassifyStageTest, ClassifyStage_SecondReadingThatDisagreesMakesTheNumberUnsureAndListsTheOther) {
-  // The page said 8513179-224; read again, the region says 8513779-224 (a 1/7 confusion).
-  record_readings_ = json::array({second_reading("8513179-224", "8513779-224", "8513779-224")});
-  const auto outcome = classify(kLetter);
-  ASSERT_TRUE(outcome) << outcome.error().reason;
-  const json& c = outcome->patch["classification"];
-  // The unlabelled number on page 2 (0.6) now ranks above the disputed one (0.4).
-  EXPECT_EQ(c["case_number"], "7000001-111");
-  EXPECT_LT(c["case_number_confidence"].get<double>(), 0.8);
-  bool disputed_listed = false, second_listed = false;
-  for (const auto& candidate : c["candidates"]) {
-    if (candidate["case_number"] == "8513179-224") {
-      disputed_listed = true;
-      EXPECT_EQ(candidate["confidence"], 0.4);
-      EXPECT_EQ(candidate["second_reading"]["agrees"], false);
-      EXPECT_EQ(candidate["second_reading"]["second_text"], "8513779-224");
-    }
-    if (candidate["case_number"] == "8513779-224") {
-      second_listed = true;
-      EXPECT_EQ(candidate["source"], "second_reading");
-      EXPECT_EQ(candidate["box"]["left"], 10);
-    }
-  }
-  EXPECT_TRUE(disputed_listed) << c.dump(2);
-  EXPECT_TRUE(second_listed) << c.dump(2);
-}
-
-TEST_F(ClassifyStageTest, ClassifyStage_UnreadableSecondReadingAlsoDisputesTheNumber) {
-  const std::string text = "Bundesamt\nAz.: 8513179-224\n";
-  record_readings_ = json::array({second_reading("8513179-224", "851", "")});
-  const auto outcome = classify(text);
-  ASSERT_TRUE(outcome) << outcome.error().reason;
-  const json& c = outcome->patch["classification"];
-  EXPECT_EQ(c["case_number"], "8513179-224");
-  EXPECT_EQ(c["case_number_confidence"], 0.4);
-  EXPECT_EQ(c["case_number_second_reading"]["agrees"], false);
-  EXPECT_EQ(c["candidates"].size(), 0u);  // "851" is no case number: nothing to add
 }
 
 TEST_F(ClassifyStageTest, ClassifyStage_RecordsTextFingerprintOrNullForANearEmptyText) {
@@ -254,12 +197,6 @@ TEST(StageChain, StageChain_ReadsSampleLetterCaseNumberAndDateAsInTruth) {
   EXPECT_LE(box["bottom"].get<int>(), box["page_height"].get<int>());
   EXPECT_GT(c["case_number_position"]["word_confidence"].get<double>(), 0.5);
   EXPECT_TRUE(c["letter_date_position"]["box"].is_object()) << c["letter_date_position"].dump();
-  // The number was read a second time from its region of the page, and the readings agree.
-  const json& readings = record["ocr"]["second_readings"];
-  ASSERT_FALSE(readings.empty()) << record["ocr"].dump();
-  EXPECT_EQ(readings[0]["first"], truth["case_number"]);
-  EXPECT_EQ(readings[0]["second"], truth["case_number"]) << readings.dump();
-  EXPECT_EQ(c["case_number_second_reading"]["agrees"], true);
 }
 
 }  // namespace

@@ -13,7 +13,6 @@
 #include "stages/ocr_engine.h"
 #include "stages/page_image.h"
 #include "stages/searchable_pdf.h"
-#include "stages/second_reading.h"
 #include "stages/stage_io.h"
 
 namespace zpe {
@@ -95,7 +94,7 @@ class OcrStage final : public Stage {
 
   std::string_view name() const override { return "ocr"; }
   std::string version() const override {
-    return "ocr/3 " + OcrEngine::engine_name() + " " + defaults_.language + " pdfa-2b";
+    return "ocr/2 " + OcrEngine::engine_name() + " " + defaults_.language + " pdfa-2b";
   }
 
   StageOutcome run(const StageContext& context) override {
@@ -172,7 +171,6 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   double weighted_confidence = 0.0;
   int total_words = 0;
   int g4_pages = 0;
-  std::vector<SecondReading> second_readings;  // case numbers read twice (stages/second_reading.h)
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
     const std::string where = file + ": page " + std::to_string(page.page);
@@ -189,9 +187,6 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
       auto recognised = engine->recognise(pix->get(), dpi_y);
       if (!recognised) return broken(recognised.error().message);
       text = std::move(*recognised);
-      for (auto& reading : read_case_numbers_again(*engine, pix->get(), dpi_y, text, page.page)) {
-        second_readings.push_back(std::move(reading));
-      }
     } else {
       text = std::move((**born_digital)[i]);
     }
@@ -230,7 +225,6 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"pages", std::move(page_entries)},
                          {"text_blob", *text_blob},
                          {"alto_blob", *alto_blob},
-                         {"second_readings", second_readings_json(second_readings)},
                          {"confidence", confidence},
                          {"min_confidence", settings.min_confidence}};
   const int page_count = (*pdf)->page_count();

@@ -17,8 +17,6 @@
 //   ocr: {"version", "engine", "text_source": "ocr" | "born_digital", "language" (null when
 //         born-digital), "pages": [{"page", "text_blob", "confidence" (0..100), "words"}, ...],
 //         "text_blob": the whole text, pages joined by '\f', "alto_blob": ALTO v4 XML,
-//         "second_readings": every case number on a recognised page read a second time
-//                            from its region of the image (stages/second_reading.h),
 //         "confidence": mean of the pages' confidences weighted by their words (0..100),
 //         "min_confidence": the threshold applied}
 //   pdf: {"sha256", "size", "pages", "media_type", "conformance": "PDF/A-2b",

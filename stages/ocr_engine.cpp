@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 
-#include <algorithm>
 #include <cstdlib>
 
 #include <leptonica/allheaders.h>
@@ -116,42 +115,6 @@ Result<RecognisedPage> OcrEngine::recognise(Pix* pix, int dpi) {
   collect_layout(api, page);
   api.Clear();
   return page;
-}
-
-Result<OcrEngine::LineReading> OcrEngine::read_line(Pix* page, const PixelBox& box, int dpi,
-                                                    const std::string& allowed) {
-  // A margin of half the line's height, so no stroke is cut and the line stands alone.
-  const int margin = std::max(4, box.height() / 2);
-  const int left = std::max(0, box.left - margin);
-  const int top = std::max(0, box.top - margin);
-  const int right = std::min(static_cast<int>(pixGetWidth(page)), box.right + margin);
-  const int bottom = std::min(static_cast<int>(pixGetHeight(page)), box.bottom + margin);
-  if (right <= left || bottom <= top) return fail(ErrorKind::kInvalidInput, "the region lies outside the page");
-  BOX* region = boxCreate(left, top, right - left, bottom - top);
-  PixPtr crop(pixClipRectangle(page, region, nullptr));
-  boxDestroy(&region);
-  if (!crop) return fail(ErrorKind::kInternal, "the region cannot be cut from the page");
-
-  tesseract::TessBaseAPI& api = api_->tesseract;
-  const tesseract::PageSegMode mode = api.GetPageSegMode();
-  api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-  api.SetVariable("tessedit_char_whitelist", allowed.c_str());
-  api.SetImage(crop.get());
-  api.SetSourceResolution(dpi > 0 ? dpi : 300);
-  LineReading reading;
-  const bool recognised = api.Recognize(nullptr) == 0;
-  if (recognised) {
-    std::unique_ptr<char[]> text(api.GetUTF8Text());
-    reading.text = text ? text.get() : "";
-    reading.confidence = api.MeanTextConf();
-  }
-  api.Clear();
-  api.SetVariable("tessedit_char_whitelist", "");
-  api.SetPageSegMode(mode);
-  if (!recognised) return fail(ErrorKind::kInternal, "Tesseract could not read the region");
-  const auto first = reading.text.find_first_not_of(" \n\t");
-  reading.text = first == std::string::npos ? "" : reading.text.substr(first, reading.text.find_last_not_of(" \n\t") - first + 1);
-  return reading;
 }
 
 }  // namespace zpe

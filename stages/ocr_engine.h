@@ -28,16 +28,6 @@ class OcrEngine {
   // Recognises one page at `dpi`. Errors: Tesseract refused the image.
   Result<RecognisedPage> recognise(Pix* page, int dpi);
 
-  // A second, independent reading of one line of the page: the region `box` (with a small
-  // margin) read as a single text line, allowing only the characters of `allowed` (e.g.
-  // "0123456789-"). Used to double-check what matters most, such as case numbers. Leaves
-  // the engine as it was for the next recognise(). Errors: Tesseract refused the region.
-  struct LineReading {
-    std::string text;          // as read, trimmed
-    double confidence = 0.0;   // Tesseract's mean confidence, 0..100
-  };
-  Result<LineReading> read_line(Pix* page, const PixelBox& box, int dpi, const std::string& allowed);
-
   const std::string& language() const { return language_; }
   // "tesseract 5.3.0"
   static std::string engine_name();
