@@ -3,7 +3,7 @@
 # and measures it with `zpe eval` (docs/CLASSIFY.md). The sets are not committed.
 #   training: 300 letters, seed 101, default style (only the truth text is used)
 #   eval:     400 letters, seed 202, --style eval (other fonts, wording, more noise),
-#             OCR'd for real by the prepare + ocr stages (~14 min on 2 cores; cached in
+#             OCR'd for real by the prepare + ocr stages (~9 min on 2 cores; cached in
 #             $out/eval-ocr, so re-runs take seconds)
 # Usage: bench/eval_classify.sh [OUT_DIR]   (default /tmp/zpe-classify)
 set -euo pipefail
