@@ -68,7 +68,9 @@ Result<const classifiers::CaseRegistry*> FollowedRegistry::current() {
     db_.reset();
     return nullptr;
   }
-  if (registry_format(file_) == RegistryFormat::kCsv) {
+  // The format only changes with the file: no header read per document.
+  const RegistryFormat format = stamp_ && *stamp_ == *now ? format_ : registry_format(file_);
+  if (format == RegistryFormat::kCsv) {
     db_.reset();
     if (snapshot_ && stamp_ == now) return &*snapshot_;
     auto loaded = classifiers::CaseRegistry::load_csv(file_, tenant_);
@@ -86,6 +88,7 @@ Result<const classifiers::CaseRegistry*> FollowedRegistry::current() {
     data_version_ = *version;
   }
   stamp_ = now;
+  format_ = format;
   return &*snapshot_;
 }
 

@@ -57,6 +57,7 @@ class FollowedRegistry {
   std::filesystem::path file_;
   std::string tenant_;
   std::optional<FileStamp> stamp_;          // of the file the snapshot was read from
+  RegistryFormat format_ = RegistryFormat::kCsv;  // of that file: read again only when its stamp changes
   std::unique_ptr<CaseRegistryDb> db_;      // kept open for data_version (SQLite only)
   int64_t data_version_ = 0;                // db_'s data_version when the snapshot was read
   std::optional<classifiers::CaseRegistry> snapshot_;
