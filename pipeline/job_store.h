@@ -7,6 +7,9 @@
 //   QUEUED (waiting for `stage`) -> RUNNING (leased to a worker) -> QUEUED (next stage) ...
 //   -> FILED (routed, event in the outbox) | CLEARING (a person decides) | QUARANTINED
 //   | SPLIT (a batch: its documents go on as children of their own, see complete()).
+// An operator's decision moves a CLEARING document on (apply_operator_change): back to
+// QUEUED at a stage, or to RESCAN_REQUESTED (waits for a rescan), REJECTED (terminal,
+// archived with the reason) or REPLACED (terminal: a rescan or a re-split took its place).
 // Results are fenced by lease id: a result for a lease that was expired or replaced is
 // refused. Several processes may open the same store (dispatcher, intake, status); one
 // JobStore object is used by one thread at a time.
@@ -29,7 +32,9 @@ struct sqlite3;
 
 namespace zpe {
 
-enum class DocState { kQueued, kRunning, kFiled, kClearing, kQuarantined, kSplit };
+enum class DocState {
+  kQueued, kRunning, kFiled, kClearing, kQuarantined, kSplit, kRescanRequested, kRejected, kReplaced
+};
 const char* state_name(DocState state);
 std::optional<DocState> parse_state(const std::string& name);
 
@@ -40,6 +45,9 @@ struct NewDocument {
   std::string sha256_original;
   nlohmann::json record;
   std::string first_stage;
+  // A rescan of this document (manifest "rescan_of"): when it is RESCAN_REQUESTED in the
+  // same tenant it becomes REPLACED by the new document in add_document's transaction.
+  std::string rescan_of;
 };
 
 struct Job {
@@ -63,6 +71,47 @@ struct DocumentRow {
   nlohmann::json record;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // The seq of the document's newest audit record: every change writes one, so an
+  // operator's action carrying the version it saw is refused once anything changed.
+  int64_t version = 0;
+};
+
+// A search over documents (find_documents). Empty vectors and strings match anything;
+// the caller (clearing/clearing_desk.h) always narrows `tenants` to what its user may see.
+struct DocumentQuery {
+  std::vector<std::string> states;
+  std::vector<std::string> tenants;
+  bool all_tenants = false;      // false with tenants empty matches nothing
+  std::string text;              // document id, source file, case number (machine's or operator's)
+  std::string reason_contains;
+  int64_t created_from_ms = 0;   // 0: no bound
+  int64_t created_to_ms = 0;     // 0: no bound
+  bool newest_first = false;
+  int limit = 200;
+  int offset = 0;
+};
+
+// An operator's decision on one document, applied as one transaction by
+// apply_operator_change: refused with kConflict when the document is no longer in one of
+// `from_states` or its version is not `expected_version` (someone else acted first).
+struct OperatorChange {
+  std::string document_id;
+  int64_t expected_version = -1;         // DocumentRow::version the operator saw; -1: not checked
+  std::vector<std::string> from_states;  // e.g. {"CLEARING"}
+  std::string actor;                     // "operator:alice" (audit actor)
+  std::string action;                    // audit action: released, rejected, rescan_requested, ...
+  nlohmann::json detail = nlohmann::json::object();  // audit detail: what the operator changed
+  nlohmann::json patch = nlohmann::json::object();   // top-level record keys to set
+  std::string new_state;                 // QUEUED, RESCAN_REQUESTED, REJECTED, CLEARING, ...
+  std::string resume_stage;              // with QUEUED: the stage that takes it next
+  std::optional<std::string> reason;     // the row's reason afterwards (null clears it)
+  int64_t now_ms = 0;
+};
+
+// Where a CLEARING document stopped: the stage whose result or failure sent it there.
+struct HeldAt {
+  std::string stage;         // "" when unknown (then releasing starts over at the first stage)
+  bool by_failure = false;   // the stage failed (no result): releasing re-runs it
 };
 
 struct AuditEntry {
@@ -182,6 +231,22 @@ class JobStore {
 
   Result<DocumentRow> get(const std::string& document_id);
   Result<std::vector<DocumentRow>> list(const std::optional<std::string>& state, int limit);
+  Result<std::vector<DocumentRow>> find_documents(const DocumentQuery& query);
+  // Documents per (state, tenant) for the query's tenants (states ignored), and CLEARING
+  // documents per reason (the whole reason text; clearing/ groups them into kinds).
+  Result<std::map<std::string, int64_t>> count_clearing_reasons(const DocumentQuery& query);
+
+  // Operator decisions (pipeline/job_store_clearing.cpp). Returns the row afterwards.
+  Result<DocumentRow> apply_operator_change(const OperatorChange& change);
+  // Which stage sent a CLEARING document there, read from its audit trail.
+  Result<HeldAt> held_at(const std::string& document_id);
+  // Re-splits a SPLIT batch: `change.patch` must carry the new `split` (documents with
+  // page indexes into the batch's pages). Its children that are not FILED become REPLACED;
+  // new children are made QUEUED at next_stage; kConflict when a child is already FILED or
+  // being worked on. Returns the new children's ids.
+  Result<std::vector<std::string>> resplit(const OperatorChange& change, const std::string& next_stage);
+  // REJECTED documents not yet archived (the archiver packs the original with the reason).
+  Result<std::vector<std::string>> rejected_not_archived(int limit);
   Result<std::vector<AuditEntry>> audit_trail(const std::string& document_id);
   Result<std::vector<StageRun>> stage_runs(const std::string& document_id);
   Result<StatusSummary> summary(int recent_failures);

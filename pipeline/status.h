@@ -20,6 +20,7 @@ enum class ErrorKind {
   kIOError,       // the file system or a socket failed; may succeed on retry
   kCorruption,    // stored data does not match its hash or format
   kUnavailable,   // a peer (dispatcher, sink) did not answer in time; retry later
+  kConflict,      // someone else changed the thing first (an operator's stale view): reload
   kInternal,      // a bug or an unexpected library failure
 };
 
@@ -49,6 +50,7 @@ inline const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::kIOError: return "I/O error";
     case ErrorKind::kCorruption: return "corruption";
     case ErrorKind::kUnavailable: return "unavailable";
+    case ErrorKind::kConflict: return "conflict";
     case ErrorKind::kInternal: return "internal error";
   }
   return "error";

@@ -24,6 +24,7 @@ StageFailure blob_failure(const Error& error, std::string_view what) {
     case ErrorKind::kNotFound:
     case ErrorKind::kCorruption:
     case ErrorKind::kInvalidInput:
+    case ErrorKind::kConflict:
     case ErrorKind::kInternal:
       break;
   }
