@@ -71,6 +71,9 @@ void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe registry import|add|close|reopen|list` (app/cmd_registry.cpp).
 void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
+// `zpe clearing list|show|release|file-anyway|rescan|reject|rotate|drop-page|resplit` (app/cmd_clearing.cpp).
+void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
 // The configured [stages.route] registry, resolved against the home, when it is a SQLite
 // registry (connectors/case_registry_source.h); nullopt for a CSV or no registry.
 std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env);
