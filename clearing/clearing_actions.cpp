@@ -6,6 +6,7 @@
 
 #include "classifiers/case_number.h"
 #include "clearing/clearing_desk.h"
+#include "clearing/decision.h"
 
 namespace zpe::clearing {
 
@@ -111,17 +112,9 @@ Result<DocumentRow> ClearingDesk::release(const Scope& scope, const Operator& wh
     changed[key] = {{"value", **value}, {"machine", machine_value(*row, key)}};
   }
   op["accepted_proposal"] = false;
-  OperatorChange change;
-  change.document_id = row->id;
-  change.expected_version = version;
-  change.from_states = {"CLEARING"};
-  change.actor = "operator:" + who.name;
-  change.action = "released";
+  OperatorChange change = decision(*row, who, version, "released", "QUEUED", op);
   change.detail = {{"corrections", changed}, {"held_reason", row->reason}};
-  change.patch = {{"operator", op}};
-  change.new_state = "QUEUED";
   change.resume_stage = *resume;
-  change.now_ms = now;
   return jobs_.apply_operator_change(change);
 }
 
@@ -151,17 +144,9 @@ Result<DocumentRow> ClearingDesk::file_anyway(const Scope& scope, const Operator
   auto resume = resume_stage(jobs_, config_.stages(), *row);
   if (!resume) return fail(resume.error());
   if (!note.empty()) op["note"] = note;
-  OperatorChange change;
-  change.document_id = row->id;
-  change.expected_version = version;
-  change.from_states = {"CLEARING"};
-  change.actor = "operator:" + who.name;
-  change.action = "filed_anyway";
+  OperatorChange change = decision(*row, who, version, "filed_anyway", "QUEUED", op);
   change.detail = {{"held_reason", row->reason}, {"held_at", held->stage}, {"note", note}};
-  change.patch = {{"operator", op}};
-  change.new_state = "QUEUED";
   change.resume_stage = *resume;
-  change.now_ms = now_ms();
   return jobs_.apply_operator_change(change);
 }
 
@@ -174,18 +159,10 @@ Result<DocumentRow> ClearingDesk::request_rescan(const Scope& scope, const Opera
   const int64_t now = now_ms();
   json op = operator_part(*row);
   op["rescan"] = {{"note", note}, {"by", who.name}, {"at_ms", now}};
-  OperatorChange change;
-  change.document_id = row->id;
-  change.expected_version = version;
-  change.from_states = {"CLEARING"};
-  change.actor = "operator:" + who.name;
-  change.action = "rescan_requested";
+  OperatorChange change = decision(*row, who, version, "rescan_requested", "RESCAN_REQUESTED", op);
   change.detail = {{"note", note}, {"held_reason", row->reason}};
-  change.patch = {{"operator", op}};
-  change.new_state = "RESCAN_REQUESTED";
   change.reason = "rescan requested by " + who.name + ": " + note + " — drop the rescan with manifest {\"rescan_of\": \"" +
                   row->id + "\"}";
-  change.now_ms = now;
   return jobs_.apply_operator_change(change);
 }
 
@@ -198,17 +175,10 @@ Result<DocumentRow> ClearingDesk::reject(const Scope& scope, const Operator& who
   json op = operator_part(*row);
   op["rejected_by"] = who.name;
   op["rejection"] = {{"reason", reason}, {"by", who.name}, {"at_ms", now}};
-  OperatorChange change;
-  change.document_id = row->id;
-  change.expected_version = version;
+  OperatorChange change = decision(*row, who, version, "rejected", "REJECTED", op);
   change.from_states = {"CLEARING", "RESCAN_REQUESTED"};
-  change.actor = "operator:" + who.name;
-  change.action = "rejected";
   change.detail = {{"reason", reason}, {"held_reason", row->reason}};
-  change.patch = {{"operator", op}};
-  change.new_state = "REJECTED";
   change.reason = "rejected by " + who.name + ": " + reason;
-  change.now_ms = now;
   return jobs_.apply_operator_change(change);
 }
 

@@ -8,6 +8,7 @@
 #include <leptonica/allheaders.h>
 
 #include "clearing/clearing_desk.h"
+#include "clearing/decision.h"
 #include "stages/page_image.h"
 #include "stages/split.h"
 
@@ -45,17 +46,11 @@ OperatorChange page_edit(const DocumentRow& row, const Operator& who, int64_t ve
                          json detail, json pages) {
   json op = operator_part(row.record);
   op["pages_edited"] = true;
-  OperatorChange change;
-  change.document_id = row.id;
-  change.expected_version = version;
-  change.from_states = {"CLEARING"};
-  change.actor = "operator:" + who.name;
-  change.action = action;
+  OperatorChange change = decision(row, who, version, action, "CLEARING", op);
   change.detail = std::move(detail);
-  change.patch = {{"page_count", pages.size()}, {"pages", std::move(pages)}, {"operator", op}};
-  change.new_state = "CLEARING";
+  change.patch["page_count"] = pages.size();
+  change.patch["pages"] = std::move(pages);
   change.reason = row.reason;
-  change.now_ms = now_ms();
   return change;
 }
 
@@ -202,16 +197,10 @@ Result<std::vector<std::string>> ClearingDesk::resplit(const Scope& scope, const
   split["documents"] = documents;
   split["separators"] = json(std::vector<int>(separators.begin(), separators.end()));
   split["resplit_by"] = who.name;
-  OperatorChange change;
-  change.document_id = row->id;
-  change.expected_version = version;
+  OperatorChange change = decision(*row, who, version, "resplit", "SPLIT", operator_part(row->record));
   change.from_states = {"SPLIT"};
-  change.actor = "operator:" + who.name;
-  change.action = "resplit";
   change.detail = {{"first_pages", first_pages}, {"separator_pages", separator_pages}};
-  change.patch = {{"split", split}};
-  change.new_state = "SPLIT";
-  change.now_ms = now_ms();
+  change.patch["split"] = split;
   const auto& stages = config_.stages();
   const auto at = std::find(stages.begin(), stages.end(), "split");
   const std::string next = at != stages.end() && at + 1 != stages.end() ? *(at + 1) : stages.front();
