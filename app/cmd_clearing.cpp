@@ -1,4 +1,4 @@
-// `zpe clearing list|show|release|file-anyway|rescan|reject|rotate|drop-page|resplit`: the
+// `zpe clearing list|show|release|file-anyway|rescan|link-rescan|reject|rotate|drop-page|resplit`: the
 // clearing station on the command line, for automation and sites without a browser. The
 // same actions as the web UI (clearing/clearing_desk.h); the CLI acts with every tenant in
 // scope (it runs on the job store's host) and records the operator as --operator
@@ -30,6 +30,7 @@ struct ClearingOptions {
   std::string note, reason;
   int page = 0, degrees = 90;
   std::vector<int> first_pages, separator_pages;
+  std::string replaces;
 };
 
 std::string default_operator() {
@@ -167,6 +168,10 @@ int act(const GlobalOptions& options, const ClearingOptions& o, const std::strin
     if (what == "reject") {
       return print_outcome(desk, desk.reject(scope, who, o.document_id, version, o.reason), o.as_json, "rejected");
     }
+    if (what == "link-rescan") {
+      return print_outcome(desk, desk.link_rescan(scope, who, o.document_id, version, o.replaces), o.as_json,
+                           ("linked as the rescan of " + o.replaces).c_str());
+    }
     if (what == "rotate") {
       return print_outcome(desk, desk.rotate_page(scope, who, o.document_id, version, o.page, o.degrees), o.as_json,
                            ("page " + std::to_string(o.page) + " turned").c_str());
@@ -238,6 +243,12 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
   with_common(reject);
   reject->add_option("--reason", o.reason, "why")->required();
   reject->callback([&] { action = [&] { return act(options, o, "reject"); }; });
+
+  auto* link = clearing->add_subcommand("link-rescan", "mark a document as the rescan of one waiting in RESCAN_REQUESTED");
+  with_id(link);
+  with_common(link);
+  link->add_option("--replaces", o.replaces, "the document that asked for this rescan")->required();
+  link->callback([&] { action = [&] { return act(options, o, "link-rescan"); }; });
 
   auto* rotate = clearing->add_subcommand("rotate", "turn a page clockwise (OCR reads it again on release)");
   with_id(rotate);

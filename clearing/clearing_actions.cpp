@@ -182,4 +182,16 @@ Result<DocumentRow> ClearingDesk::reject(const Scope& scope, const Operator& who
   return jobs_.apply_operator_change(change);
 }
 
+Result<DocumentRow> ClearingDesk::link_rescan(const Scope& scope, const Operator& who, const std::string& rescan_id,
+                                              int64_t version, const std::string& replaces_id) {
+  auto rescan = get(scope, rescan_id);
+  if (!rescan) return fail(rescan.error());
+  auto old = get(scope, replaces_id);
+  if (!old) return fail(old.error());
+  OperatorChange change = decision(*rescan, who, version, "rescan_linked", rescan->state, json());
+  change.from_states = {"QUEUED", "RUNNING", "CLEARING", "FILED"};
+  change.patch = json::object();  // the job store sets rescan_of itself
+  return jobs_.link_rescan_by_operator(change, replaces_id);
+}
+
 }  // namespace zpe::clearing

@@ -22,7 +22,8 @@
 //   resplit      new page ranges for a SPLIT batch: its unfiled children are REPLACED,
 //                new children are made from the batch's pages.
 //   request_rescan  RESCAN_REQUESTED with the note; a file dropped with manifest
-//                "rescan_of": <id> replaces it (REPLACED, linked both ways).
+//                "rescan_of": <id> replaces it (REPLACED, linked both ways), or the
+//                operator picks it for a rescan that came without one (link_rescan).
 //   reject       REJECTED with the reason (terminal); the archiver keeps the original.
 //
 // One ClearingDesk per thread (it uses one JobStore). Page images are read from the local
@@ -102,6 +103,10 @@ class ClearingDesk {
                                      int64_t version, const std::string& note);
   Result<DocumentRow> reject(const Scope& scope, const Operator& who, const std::string& document_id,
                              int64_t version, const std::string& reason);
+  // A rescan that arrived without a manifest naming what it replaces: the operator picks
+  // the RESCAN_REQUESTED document (same tenant) from the list. Returns the rescan's row.
+  Result<DocumentRow> link_rescan(const Scope& scope, const Operator& who, const std::string& rescan_id,
+                                  int64_t version, const std::string& replaces_id);
   // page: 1-based; degrees: 90, 180 or 270 clockwise. The document stays in CLEARING.
   Result<DocumentRow> rotate_page(const Scope& scope, const Operator& who, const std::string& document_id,
                                   int64_t version, int page, int degrees);

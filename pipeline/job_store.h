@@ -245,6 +245,11 @@ class JobStore {
   // new children are made QUEUED at next_stage; kConflict when a child is already FILED or
   // being worked on. Returns the new children's ids.
   Result<std::vector<std::string>> resplit(const OperatorChange& change, const std::string& next_stage);
+  // An operator picks `old_id` (RESCAN_REQUESTED, same tenant) as the document that
+  // change.document_id (which arrived without a manifest naming it) is the rescan of: the
+  // old one becomes REPLACED, the new one carries rescan_of. kConflict when old_id is not
+  // waiting for a rescan in that tenant, or the new one is already a rescan.
+  Result<DocumentRow> link_rescan_by_operator(const OperatorChange& change, const std::string& old_id);
   // REJECTED documents not yet archived (the archiver packs the original with the reason).
   Result<std::vector<std::string>> rejected_not_archived(int limit);
   Result<std::vector<AuditEntry>> audit_trail(const std::string& document_id);
@@ -295,6 +300,9 @@ class JobStore {
                        int64_t now_ms);
   // add_document's half of a rescan: the document it replaces becomes REPLACED.
   Status link_rescan(const NewDocument& doc, int64_t now_ms, const std::string& actor);
+  // old_id, RESCAN_REQUESTED in tenant, becomes REPLACED by new_id; false when it was not.
+  Result<bool> replace_by_rescan(const std::string& old_id, const std::string& new_id, const std::string& tenant,
+                                 int64_t now_ms, const std::string& actor);
   // A store from before the filings table: fill it once from its FILED documents.
   Result<bool> has_filings_table();
   Status backfill_filings();

@@ -227,22 +227,58 @@ Result<std::vector<std::string>> JobStore::resplit(const OperatorChange& c, cons
   return *made;
 }
 
-Status JobStore::link_rescan(const NewDocument& doc, int64_t now, const std::string& actor) {
+Result<bool> JobStore::replace_by_rescan(const std::string& old_id, const std::string& new_id,
+                                         const std::string& tenant, int64_t now, const std::string& actor) {
   Statement upd(db_,
                 "UPDATE documents SET state = 'REPLACED', stage = NULL, reason = ?, "
                 "record = json_set(record, '$.replaced_by', ?), updated_ms = ? "
                 "WHERE id = ? AND tenant = ? AND state = 'RESCAN_REQUESTED'");
-  upd.bind(1, "replaced by the rescan " + doc.id).bind(2, doc.id).bind(3, now).bind(4, doc.rescan_of).bind(5, doc.tenant);
-  if (auto st = upd.run(); !st) return st;
-  if (sqlite3_changes(db_) > 0) {
-    nlohmann::json detail = {{"replaced_by", doc.id}, {"new_state", "REPLACED"}, {"source_file", doc.source_file}};
-    return append_audit(doc.rescan_of, actor, "replaced", detail.dump(), now);
-  }
+  upd.bind(1, "replaced by the rescan " + new_id).bind(2, new_id).bind(3, now).bind(4, old_id).bind(5, tenant);
+  if (auto st = upd.run(); !st) return fail(st.error());
+  if (sqlite3_changes(db_) == 0) return false;
+  nlohmann::json detail = {{"replaced_by", new_id}, {"new_state", "REPLACED"}};
+  if (auto st = append_audit(old_id, actor, "replaced", detail.dump(), now); !st) return fail(st.error());
+  return true;
+}
+
+Status JobStore::link_rescan(const NewDocument& doc, int64_t now, const std::string& actor) {
+  auto linked = replace_by_rescan(doc.rescan_of, doc.id, doc.tenant, now, actor);
+  if (!linked) return fail(linked.error());
+  if (*linked) return {};
   // The rescan is processed all the same; the operator sees that it replaced nothing.
   nlohmann::json detail = {{"rescan_of", doc.rescan_of},
                            {"note", "document " + doc.rescan_of + " of tenant " + doc.tenant +
                                         " is not waiting for a rescan; this document replaces nothing"}};
   return append_audit(doc.id, actor, "rescan_not_linked", detail.dump(), now);
+}
+
+Result<DocumentRow> JobStore::link_rescan_by_operator(const OperatorChange& c, const std::string& old_id) {
+  {
+    Transaction tx(db_);
+    if (auto st = tx.begin_status(); !st) return fail(st.error());
+    auto rescan = get(c.document_id);
+    if (!rescan) return fail(rescan.error());
+    if (auto st = check_unchanged(*rescan, c); !st) return fail(st.error());
+    if (rescan->record.is_object() && rescan->record.contains("rescan_of")) {
+      return fail(ErrorKind::kConflict, "document " + c.document_id + " is already the rescan of " +
+                                            rescan->record["rescan_of"].dump());
+    }
+    auto linked = replace_by_rescan(old_id, c.document_id, rescan->tenant, c.now_ms, c.actor);
+    if (!linked) return fail(linked.error());
+    if (!*linked) {
+      return fail(ErrorKind::kConflict, "document " + old_id + " is not waiting for a rescan in tenant " +
+                                            rescan->tenant + " — pick one from the RESCAN_REQUESTED list");
+    }
+    Statement upd(db_, "UPDATE documents SET record = json_set(record, '$.rescan_of', ?), updated_ms = ? WHERE id = ?");
+    upd.bind(1, old_id).bind(2, c.now_ms).bind(3, c.document_id);
+    if (auto st = upd.run(); !st) return fail(st.error());
+    nlohmann::json detail = {{"rescan_of", old_id}};
+    if (auto st = append_audit(c.document_id, c.actor, "rescan_linked", detail.dump(), c.now_ms); !st) {
+      return fail(st.error());
+    }
+    if (auto st = tx.commit(); !st) return fail(st.error());
+  }
+  return get(c.document_id);
 }
 
 Result<std::vector<std::string>> JobStore::rejected_not_archived(int limit) {

@@ -140,6 +140,30 @@ TEST_F(JobStoreClearingTest, ARescanReplacesTheDocumentWaitingForItAndOnlyInItsT
   EXPECT_EQ(store_->audit_trail(old_id)->back().action, "replaced");
 }
 
+TEST_F(JobStoreClearingTest, AnOperatorLinksARescanThatCameWithoutAManifest) {
+  const std::string old_id = held_by("route");
+  const std::string rescan_id = add();
+  OperatorChange link;
+  link.document_id = rescan_id;
+  link.from_states = {"QUEUED", "CLEARING", "FILED"};
+  link.actor = "operator:alice";
+  link.now_ms = 3000;
+  auto refused = store_->link_rescan_by_operator(link, old_id);
+  ASSERT_FALSE(refused) << "the old document is not waiting for a rescan yet";
+  EXPECT_EQ(refused.error().kind, ErrorKind::kConflict);
+
+  OperatorChange rescan = release(old_id, -1, "");
+  rescan.action = "rescan_requested";
+  rescan.new_state = "RESCAN_REQUESTED";
+  ASSERT_TRUE(store_->apply_operator_change(rescan));
+  auto linked = store_->link_rescan_by_operator(link, old_id);
+  ASSERT_TRUE(linked) << linked.error().message;
+  EXPECT_EQ(linked->record["rescan_of"], old_id);
+  EXPECT_EQ(linked->state, "QUEUED") << "the rescan goes on as it was";
+  EXPECT_EQ(store_->get(old_id)->state, "REPLACED");
+  EXPECT_EQ(store_->get(old_id)->record["replaced_by"], rescan_id);
+}
+
 TEST_F(JobStoreClearingTest, FindDocumentsNeverCrossesTheGivenTenants) {
   const std::string mine = held_by("route", "a");
   held_by("route", "b");
