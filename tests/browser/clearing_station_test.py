@@ -198,7 +198,8 @@ def start_browser(results):
 def browser_errors(driver):
     """Severe console messages (script errors, CSP violations) since the last call."""
     try:
-        return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        return [e["message"] for e in driver.get_log("browser")
+                if e.get("level") == "SEVERE" and "favicon.ico" not in e["message"]]
     except Exception:
         return []
 

@@ -343,7 +343,9 @@ function renderQuality() {
 
 export function auditDetail(detail) {
   if (detail === null || detail === undefined) return "";
-  return typeof detail === "string" ? detail : JSON.stringify(detail);
+  if (typeof detail !== "object") return String(detail);
+  // {"note": "...", "case_number": "..."} reads better as "note: …; case_number: …"
+  return Object.entries(detail).map(([k, v]) => k + ": " + (typeof v === "string" ? v : JSON.stringify(v))).join("; ");
 }
 
 function renderHistory() {
