@@ -82,6 +82,12 @@ int run_archiver(const GlobalOptions& options) {
   while (!stop_flag().load()) {
     auto due = opened->jobs->filed_not_archived(50);
     if (!due) spdlog::error("archiver: {}", due.error().message);
+    // Rejected documents keep their original and the operator's reason in the archive too.
+    if (auto rejected = opened->jobs->rejected_not_archived(50); rejected && due) {
+      due->insert(due->end(), rejected->begin(), rejected->end());
+    } else if (!rejected) {
+      spdlog::error("archiver: {}", rejected.error().message);
+    }
     bool wrote = false;
     for (const std::string& id : due ? *due : std::vector<std::string>{}) {
       if (stop_flag().load() || refused.count(id)) continue;
@@ -118,7 +124,7 @@ void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action)
   archive_verify->add_flag("--all", all, "check every package");
   archive_verify->callback([&] { action = [&] { return verify_archive(options, document_id, all); }; });
 
-  auto* archiver = app.add_subcommand("archiver", "write an archival package for every filed document (zpe run starts it)");
+  auto* archiver = app.add_subcommand("archiver", "write an archival package for every filed or rejected document (zpe run starts it)");
   archiver->callback([&] { action = [&] { return run_archiver(options); }; });
 }
 

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   add_classify_commands(app, options, action);
   add_sign_commands(app, options, action);
   add_registry_commands(app, options, action);
+  add_clearing_commands(app, options, action);
   add_web_commands(app, options, action);
   add_user_commands(app, options, action);
   try {

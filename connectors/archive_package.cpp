@@ -73,9 +73,11 @@ json metadata(const DocumentRow& row, const std::string& original_file, int64_t 
           {"source", {{"file", at(source, "file")}, {"received_by", at(source, "received_by")},
                       {"manifest", at(source, "manifest")}, {"source_pages", at(record, "source_pages")}}},
           {"case_number", at(at(record, "route"), "case_number")},
-          {"doc_type", at(classification, "doc_type")},
+          // As filed: the route stage carries the operator's corrections where they gave any.
+          {"doc_type", at(at(record, "route"), "doc_type").is_null() ? at(classification, "doc_type")
+                                                                     : at(at(record, "route"), "doc_type")},
           {"dates", {{"letter_date", at(classification, "letter_date")}, {"received_at", at(source, "received_at")},
-                     {"filed_at", utc(filed_ms, "%Y-%m-%dT%H:%M:%SZ")},
+                     {row.state == "REJECTED" ? "rejected_at" : "filed_at", utc(filed_ms, "%Y-%m-%dT%H:%M:%SZ")},
                      {"archived_at", utc(now_ms, "%Y-%m-%dT%H:%M:%SZ")}}},
           {"pages", at(record, "page_count")},
           {"ocr", {{"text_source", at(at(record, "ocr"), "text_source")},
@@ -86,6 +88,10 @@ json metadata(const DocumentRow& row, const std::string& original_file, int64_t 
                       {"pdf", {{"file", "document.pdf"}, {"sha256", at(at(record, "pdf"), "sha256")},
                                {"conformance", at(at(record, "pdf"), "conformance")}}}}},
           {"stage_versions", at(record, "stage_versions")},
+          {"state", row.state},
+          // A rejected document is archived with the operator's reason (docs/ARCHIVE.md).
+          {"rejection", row.state == "REJECTED" ? json{{"reason", row.reason}, {"by", at(at(record, "operator"), "rejected_by")}}
+                                                : json()},
           {"transfer_note", nullptr}};
 }
 
@@ -111,9 +117,12 @@ Result<std::map<std::string, std::string>> package_files(JobStore& jobs, const B
     if (!bytes) return fail(bytes.error().kind, row.id + ": " + what + ": " + bytes.error().message);
     return bytes;
   };
-  auto pdf = blob(string_at(at(row.record, "pdf"), "sha256"), "PDF");
-  if (!pdf) return fail(pdf.error());
-  files["document.pdf"] = std::move(*pdf);
+  // A rejected document may have stopped before it had a PDF; a filed one always has one.
+  if (const std::string pdf_sha = string_at(at(row.record, "pdf"), "sha256"); row.state != "REJECTED" || !pdf_sha.empty()) {
+    auto pdf = blob(pdf_sha, "PDF");
+    if (!pdf) return fail(pdf.error());
+    files["document.pdf"] = std::move(*pdf);
+  }
   auto original = blob(row.sha256_original, "original");
   if (!original) return fail(original.error());
   files["original/" + original_file] = std::move(*original);
@@ -164,7 +173,8 @@ Result<ArchivedPackage> write_package(JobStore& jobs, const BlobStore& blobs, co
                                       const std::string& document_id, int64_t now_ms) {
   auto row = jobs.get(document_id);
   if (!row) return fail(row.error());
-  auto filed_ms = jobs.filed_at_ms(document_id);
+  // Filed documents are dated by their filing; rejected ones by the rejection, their last change.
+  auto filed_ms = row->state == "REJECTED" ? Result<int64_t>(row->updated_ms) : jobs.filed_at_ms(document_id);
   if (!filed_ms) return fail(filed_ms.error());
   ArchivedPackage package{document_id,
                           utc(*filed_ms, "%Y") + "/" + utc(*filed_ms, "%m") + "/" + document_id, "", now_ms};

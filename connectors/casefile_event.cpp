@@ -8,6 +8,11 @@ namespace {
 nlohmann::json at_or_null(const nlohmann::json& obj, const char* key) {
   return (obj.is_object() && obj.contains(key)) ? obj[key] : nlohmann::json();
 }
+// The value the route stage filed with (operator's or machine's), else the classification's.
+nlohmann::json decided(const nlohmann::json& record, const nlohmann::json& cls, const char* key) {
+  const auto routed = at_or_null(at_or_null(record, "route"), key);
+  return routed.is_null() ? at_or_null(cls, key) : routed;
+}
 }  // namespace
 
 nlohmann::json build_filed_event(const nlohmann::json& record, const std::string& event_id) {
@@ -22,8 +27,9 @@ nlohmann::json build_filed_event(const nlohmann::json& record, const std::string
       {"document_id", record.value("document_id", "")},
       {"tenant", record.value("tenant", "")},
       {"case_number", at_or_null(at_or_null(record, "route"), "case_number")},
-      {"doc_type", at_or_null(cls, "doc_type")},
-      {"letter_date", at_or_null(cls, "letter_date")},
+      // As routed: the operator's corrections from the clearing station where they gave any.
+      {"doc_type", decided(record, cls, "doc_type")},
+      {"letter_date", decided(record, cls, "letter_date")},
       {"source_file", at_or_null(source, "file")},
       {"source_pages", at_or_null(record, "source_pages")},
       {"pages", at_or_null(record, "page_count")},

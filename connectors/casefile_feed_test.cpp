@@ -27,7 +27,7 @@ class FeedTest : public ::testing::Test {
   // Files one document through the job store, so its event sits in the outbox.
   std::string file_document(const std::string& pdf_bytes) {
     auto pdf_sha = *blobs_->put(pdf_bytes);
-    NewDocument doc{new_document_id(), "default", "letter.tif", std::string(64, 'b'), {}, "route"};
+    NewDocument doc{new_document_id(), "default", "letter.tif", std::string(64, 'b'), {}, "route", ""};
     doc.record = {{"document_id", doc.id}, {"tenant", "default"}};
     EXPECT_TRUE(jobs_->add_document(doc, 1000, "test"));
     auto job = jobs_->claim("route", "w", 1000, 60000);

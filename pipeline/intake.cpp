@@ -117,6 +117,11 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
                 {"source", {{"file", name}, {"size", size}, {"received_at", iso_time_utc(now)},
                             {"received_by", actor}, {"manifest", manifest}}},
                 {"original", {{"sha256", *sha}, {"size", size}, {"media_type", media_type}}}};
+  // A rescan the clearing station asked for names the document it replaces (docs/PROTOCOL.md).
+  if (manifest.is_object() && manifest.contains("rescan_of") && manifest["rescan_of"].is_string()) {
+    doc.rescan_of = manifest["rescan_of"].get<std::string>();
+    doc.record["rescan_of"] = doc.rescan_of;
+  }
 
   IngestResult result{doc.id, false, false, ""};
   if (!quarantine_reason.empty()) {

@@ -9,7 +9,8 @@
 // A file is complete when it is not named .* / *.part / *.tmp (write under such a name,
 // then rename) and its size and modification time have not changed for intake.stable_ms.
 // An optional manifest <file>.json beside it (write it first) is read with the file:
-// batch_id, scan_centre, operator, scanner, scan_time, hints {doc_type, case_number}.
+// batch_id, scan_centre, operator, scanner, scan_time, hints {doc_type, case_number}, and
+// rescan_of (the id of a document the clearing station asked to be rescanned: it is replaced).
 // One Intake per thread.
 #pragma once
 

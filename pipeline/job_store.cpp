@@ -5,6 +5,7 @@
 
 #include "pipeline/blob_store.h"
 #include "pipeline/durable_file.h"
+#include "pipeline/job_store_rows.h"
 #include "pipeline/sqlite_db.h"
 
 namespace zpe {
@@ -79,11 +80,14 @@ CREATE TABLE IF NOT EXISTS archived(
   archived_ms INTEGER NOT NULL);
 )SQL";
 
-constexpr const char* kDocColumns =
-    "id, tenant, state, IFNULL(stage,''), attempts, IFNULL(reason,''), IFNULL(source_file,''), "
-    "IFNULL(sha256_original,''), record, created_ms, updated_ms";
+}  // namespace
 
-DocumentRow read_row(const Statement& s) {
+const char* const kDocumentColumns =
+    "id, tenant, state, IFNULL(stage,''), attempts, IFNULL(reason,''), IFNULL(source_file,''), "
+    "IFNULL(sha256_original,''), record, created_ms, updated_ms, "
+    "IFNULL((SELECT MAX(seq) FROM audit WHERE audit.document_id = documents.id), 0)";
+
+DocumentRow read_document_row(const Statement& s) {
   DocumentRow row;
   row.id = s.text(0);
   row.tenant = s.text(1);
@@ -96,8 +100,11 @@ DocumentRow read_row(const Statement& s) {
   row.record = nlohmann::json::parse(s.text(8), nullptr, false);
   row.created_ms = s.integer(9);
   row.updated_ms = s.integer(10);
+  row.version = s.integer(11);
   return row;
 }
+
+namespace {
 
 // The leased document a lease id names, if the lease is still valid at now_ms.
 struct Leased {
@@ -144,13 +151,17 @@ const char* state_name(DocState state) {
     case DocState::kClearing: return "CLEARING";
     case DocState::kQuarantined: return "QUARANTINED";
     case DocState::kSplit: return "SPLIT";
+    case DocState::kRescanRequested: return "RESCAN_REQUESTED";
+    case DocState::kRejected: return "REJECTED";
+    case DocState::kReplaced: return "REPLACED";
   }
   return "QUEUED";
 }
 
 std::optional<DocState> parse_state(const std::string& name) {
   for (auto s : {DocState::kQueued, DocState::kRunning, DocState::kFiled, DocState::kClearing,
-                 DocState::kQuarantined, DocState::kSplit}) {
+                 DocState::kQuarantined, DocState::kSplit, DocState::kRescanRequested, DocState::kRejected,
+                 DocState::kReplaced}) {
     if (name == state_name(s)) return s;
   }
   return std::nullopt;
@@ -221,6 +232,9 @@ Status JobStore::add_document(const NewDocument& doc, int64_t now, const std::st
   nlohmann::json detail = {{"source_file", doc.source_file}, {"sha256", doc.sha256_original},
                            {"next_stage", doc.first_stage}};
   if (auto st = append_audit(doc.id, actor, "ingested", detail.dump(), now); !st) return st;
+  if (!doc.rescan_of.empty()) {
+    if (auto st = link_rescan(doc, now, actor); !st) return st;
+  }
   return tx.commit();
 }
 
@@ -495,21 +509,21 @@ Result<std::vector<FailureOutcome>> JobStore::expire_leases(int64_t now, int max
 }
 
 Result<DocumentRow> JobStore::get(const std::string& document_id) {
-  std::string sql = std::string("SELECT ") + kDocColumns + " FROM documents WHERE id = ?";
+  std::string sql = std::string("SELECT ") + kDocumentColumns + " FROM documents WHERE id = ?";
   Statement s(db_, sql.c_str());
   s.bind(1, document_id);
-  if (s.step()) return read_row(s);
+  if (s.step()) return read_document_row(s);
   if (auto st = s.status(); !st) return zpe::fail(st.error());
   return zpe::fail(ErrorKind::kNotFound, "no document with id " + document_id);
 }
 
 Result<std::vector<DocumentRow>> JobStore::list(const std::optional<std::string>& state, int limit) {
-  std::string sql = std::string("SELECT ") + kDocColumns + " FROM documents " +
+  std::string sql = std::string("SELECT ") + kDocumentColumns + " FROM documents " +
                     (state ? "WHERE state = ? " : "WHERE ?1 IS NULL ") + "ORDER BY created_ms, rowid LIMIT ?2";
   Statement s(db_, sql.c_str());
   s.bind(1, state).bind(2, limit);
   std::vector<DocumentRow> rows;
-  while (s.step()) rows.push_back(read_row(s));
+  while (s.step()) rows.push_back(read_document_row(s));
   if (auto st = s.status(); !st) return zpe::fail(st.error());
   return rows;
 }

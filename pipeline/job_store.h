@@ -270,7 +270,8 @@ class JobStore {
                                             int64_t since_ms);
 
   // Archive bookkeeping (pipeline/job_store_archive.cpp). FILED documents without a
-  // package yet, oldest first; and how many there are (`zpe run --until-idle` waits for 0).
+  // package yet, oldest first; and how many FILED or REJECTED documents have none
+  // (`zpe run --until-idle` waits for 0).
   Result<std::vector<std::string>> filed_not_archived(int limit);
   Result<int64_t> archive_backlog();
   // When the document was filed (its "filed" audit record), or kNotFound.
@@ -292,6 +293,8 @@ class JobStore {
   // The filings row of a document complete() files, inside its transaction.
   Status record_filing(const std::string& document_id, const std::string& tenant, const nlohmann::json& record,
                        int64_t now_ms);
+  // add_document's half of a rescan: the document it replaces becomes REPLACED.
+  Status link_rescan(const NewDocument& doc, int64_t now_ms, const std::string& actor);
   // A store from before the filings table: fill it once from its FILED documents.
   Result<bool> has_filings_table();
   Status backfill_filings();

@@ -18,7 +18,8 @@ Result<std::vector<std::string>> JobStore::filed_not_archived(int limit) {
 
 Result<int64_t> JobStore::archive_backlog() {
   Statement s(db_,
-              "SELECT COUNT(*) FROM documents WHERE state = 'FILED' AND id NOT IN (SELECT document_id FROM archived)");
+              "SELECT COUNT(*) FROM documents WHERE state IN ('FILED','REJECTED') AND id NOT IN "
+              "(SELECT document_id FROM archived)");
   if (!s.step()) return fail(s.status().error());
   return s.integer(0);
 }

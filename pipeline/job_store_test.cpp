@@ -26,7 +26,7 @@ class JobStoreTest : public ::testing::Test {
 
   std::string add(const std::string& name = "letter.tif") {
     NewDocument doc{new_document_id(), "default", name, std::string(64, 'a'),
-                    {{"source", {{"file", name}}}, {"original", {{"sha256", std::string(64, 'a')}}}}, "prepare"};
+                    {{"source", {{"file", name}}}, {"original", {{"sha256", std::string(64, 'a')}}}}, "prepare", ""};
     doc.record["document_id"] = doc.id;
     EXPECT_TRUE(store_->add_document(doc, 1000, "test"));
     return doc.id;

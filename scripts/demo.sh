@@ -46,3 +46,6 @@ if [ -n "$first_pdf" ]; then
 fi
 echo "demo: case files are in $home/casefiles/ ; inspect one with: build/zpe --home $home show <document id>"
 echo "demo: check any signed PDF with: build/zpe --config $home/demo.toml verify <file.pdf>"
+echo "demo: documents waiting for a person: build/zpe --home $home clearing list"
+echo "demo: decide one with: build/zpe --home $home clearing release <document id> --case-number 1234567-123"
+echo "      (or reject / rescan / file-anyway), then go on with: build/zpe --home $home --config $home/demo.toml run --until-idle"

@@ -16,11 +16,20 @@ namespace {
 
 using nlohmann::json;
 
+// The fields an operator corrected at the clearing station, e.g. ["case_number"].
+json corrected_fields(const json& operator_decisions) {
+  json out = json::array();
+  const json corrections = operator_decisions.is_object() ? operator_decisions.value("corrections", json::object())
+                                                          : json::object();
+  for (auto it = corrections.begin(); corrections.is_object() && it != corrections.end(); ++it) out.push_back(it.key());
+  return out;
+}
+
 class RouteStage final : public Stage {
  public:
   explicit RouteStage(json construction_settings) : construction_settings_(std::move(construction_settings)) {}
   std::string_view name() const override { return "route"; }
-  std::string version() const override { return "route/4"; }
+  std::string version() const override { return "route/5"; }
   StageOutcome run(const StageContext& context) override;
 
  private:
@@ -53,13 +62,18 @@ StageOutcome RouteStage::run(const StageContext& context) {
   const std::string tenant = context.record.value("tenant", "");
   auto registry = registry_for(context.settings, tenant);
   if (!registry) return tl::unexpected(registry.error());
-  const json classification = context.record.value("classification", json::object());
+  // The operator's corrections from the clearing station take precedence over the machine's.
+  const json operator_decisions = context.record.value("operator", json::object());
+  const json classification =
+      with_operator_decisions(context.record.value("classification", json::object()), operator_decisions);
+  const bool accepted = operator_accepted_proposal(operator_decisions);
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now().time_since_epoch()).count();
   auto duplicate = check_record_for_near_duplicate(context, now_ms);
   if (!duplicate) return tl::unexpected(duplicate.error());
   const RouteDecision decision =
-      decide_route(classification, *thresholds, *registry, duplicate->found ? &*duplicate->found : nullptr);
+      decide_route(classification, *thresholds, *registry,
+                   duplicate->found && !accepted ? &*duplicate->found : nullptr);
   StageResult result;
   result.patch["near_duplicate"] = near_duplicate_json(duplicate->found);
   if (!decision.route) {
@@ -80,7 +94,15 @@ StageOutcome RouteStage::run(const StageContext& context) {
   // exists, the sign stage replaced): route only decides where it goes.
   auto pdf = required_string(context.record, {"pdf", "sha256"}, "route");
   if (!pdf) return tl::unexpected(pdf.error());
-  result.patch["route"] = {{"version", version()}, {"target", "casefile"}, {"case_number", decision.case_number},
+  // What is filed: the case number, type and date as decided (the operator's where given).
+  result.patch["route"] = {{"version", version()},
+                           {"target", "casefile"},
+                           {"case_number", decision.case_number},
+                           {"doc_type", classification.value("doc_type", json(nullptr))},
+                           {"letter_date", classification.value("letter_date", json(nullptr))},
+                           {"court_file_number", classification.value("court_file_number", json(nullptr))},
+                           {"operator_corrected", corrected_fields(operator_decisions)},
+                           {"operator_accepted", accepted},
                            {"near_duplicate_check", duplicate->summary}};
   return result;
 }

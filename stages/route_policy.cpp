@@ -48,6 +48,29 @@ Result<RouteThresholds> route_thresholds(const json& settings) {
   return thresholds;
 }
 
+json with_operator_decisions(const json& classification, const json& operator_decisions) {
+  json c = classification.is_object() ? classification : json::object();
+  if (!operator_decisions.is_object()) return c;
+  if (operator_accepted_proposal(operator_decisions)) {
+    c["case_number_confidence"] = 1.0;
+    c["doc_type_confidence"] = 1.0;
+  }
+  const json corrections = operator_decisions.value("corrections", json::object());
+  if (!corrections.is_object()) return c;
+  for (const char* key : {"case_number", "doc_type", "letter_date", "court_file_number"}) {
+    const auto it = corrections.find(key);
+    if (it == corrections.end() || !it->is_object() || !it->contains("value")) continue;
+    c[key] = (*it)["value"];
+    if (std::string(key) == "case_number") c["case_number_confidence"] = 1.0;
+    if (std::string(key) == "doc_type") c["doc_type_confidence"] = 1.0;
+  }
+  return c;
+}
+
+bool operator_accepted_proposal(const json& operator_decisions) {
+  return operator_decisions.is_object() && operator_decisions.value("accepted_proposal", false);
+}
+
 RouteDecision decide_route(const json& classification, const RouteThresholds& thresholds,
                            const classifiers::CaseRegistry* registry, const NearDuplicate* near_duplicate) {
   RouteDecision decision;

@@ -52,6 +52,15 @@ struct NearDuplicate {
   int64_t filed_at_ms = 0;
 };
 
+// The classification with the operator's decisions from the clearing station applied
+// (record.operator, clearing/clearing_desk.h): each corrected value replaces the machine's
+// with confidence 1; a proposal the operator accepted at the route stage ("file anyway")
+// counts as confirmed (confidence 1). Other keys are kept as the machine found them.
+nlohmann::json with_operator_decisions(const nlohmann::json& classification, const nlohmann::json& operator_decisions);
+// True when the operator accepted the route stage's proposal as it is ("file anyway"): a
+// near-duplicate no longer holds the document back (the registry check still does).
+bool operator_accepted_proposal(const nlohmann::json& operator_decisions);
+
 // classification: the record's "classification" object (stages/classify.h).
 // registry: nullptr when none is configured.
 // near_duplicate: what the route stage found (nullptr: none, or not looked for).
