@@ -304,8 +304,9 @@ def run(args, results):
         field.send_keys(Keys.CONTROL, "a")
         field.send_keys(Keys.DELETE)
         field.send_keys(OPEN_CASE)
-        badge = wait.until(lambda d: d.find_elements(By.ID, "registry-badge") and d.find_element(By.ID, "registry-badge"))
-        wait.until(lambda d: d.find_element(By.ID, "registry-badge").get_attribute("data-state") == "open")
+        # The badge is redrawn on every answer: read it in the page, not through a held element.
+        wait.until(lambda d: d.execute_script(
+            "const b = document.getElementById('registry-badge'); return b ? b.dataset.state : null;") == "open")
         results.check("the registry check shows the corrected number as open", True)
         field.send_keys(Keys.CONTROL, Keys.ENTER)
         wait.until(lambda d: not d.current_url.endswith("/documents/" + target))
@@ -319,7 +320,7 @@ def run(args, results):
         except Failed as e:
             results.check("the released document arrives in the case-file sink", False, str(e))
         released = zpe.json("show", target, "--json")
-        corrections = ((released.get("operator") or {}).get("corrections") or {}).get("case_number") or {}
+        corrections = (((released.get("record") or {}).get("operator") or {}).get("corrections") or {}).get("case_number") or {}
         results.check("the correction is recorded as the operator's", corrections.get("source") == "operator" and corrections.get("value") == OPEN_CASE,
                       json.dumps(corrections))
 

@@ -345,7 +345,9 @@ export function auditDetail(detail) {
   if (detail === null || detail === undefined) return "";
   if (typeof detail !== "object") return String(detail);
   // {"note": "...", "case_number": "..."} reads better as "note: …; case_number: …"
-  return Object.entries(detail).map(([k, v]) => k + ": " + (typeof v === "string" ? v : JSON.stringify(v))).join("; ");
+  // hashes shortened for reading; the full text is in the title
+  const short = (v) => (typeof v === "string" && /^[0-9a-f]{40,}$/.test(v) ? v.slice(0, 12) + "…" : v);
+  return Object.entries(detail).map(([k, v]) => k + ": " + (typeof v === "string" ? short(v) : JSON.stringify(v))).join("; ");
 }
 
 function renderHistory() {

@@ -57,7 +57,9 @@ function detailText(detail) {
   if (detail === null || detail === undefined) return "";
   if (typeof detail !== "object") return String(detail);
   // {"note": "...", "case_number": "..."} reads better as "note: …; case_number: …"
-  return Object.entries(detail).map(([k, v]) => k + ": " + (typeof v === "string" ? v : JSON.stringify(v))).join("; ");
+  // hashes shortened for reading; the full text is in the title
+  const short = (v) => (typeof v === "string" && /^[0-9a-f]{40,}$/.test(v) ? v.slice(0, 12) + "…" : v);
+  return Object.entries(detail).map(([k, v]) => k + ": " + (typeof v === "string" ? short(v) : JSON.stringify(v))).join("; ");
 }
 
 function renderTimeline() {
@@ -73,7 +75,8 @@ function renderTimeline() {
       el("h2", { class: "h6 mb-0 font-monospace" }, d.document_id),
       el("span", { class: "badge " + stateBadgeClass(d.state) }, stateLabel(d.state))),
     el("div", { class: "small text-secondary mb-1" }, [d.source_file, d.tenant, caseNumberOf(d)].filter(Boolean).join(" · ")),
-    d.reason ? el("div", { class: "small mb-1" }, el("span", { class: "fw-semibold" }, reasonLabel(d.reason_kind) + ": "), d.reason) : null,
+    el("div", { class: "small mb-1" + (d.reason ? "" : " d-none") },
+      el("span", { class: "fw-semibold" }, reasonLabel(d.reason_kind) + ": "), d.reason || ""),
     el("div", { class: "d-flex gap-2 mb-2" },
       el("a", { class: "btn btn-sm btn-outline-primary", id: "pdf-link", href: href.replace("/documents/", "/api/documents/") + "/pdf", target: "_blank", rel: "noopener" }, t("search.pdf")),
       el("a", { class: "btn btn-sm btn-outline-secondary", href }, t("search.open"))),
@@ -83,11 +86,13 @@ function renderTimeline() {
     pane.append(el("p", { class: "small text-secondary" }, t("doc.history.empty")));
     return;
   }
+  // The details go under the action, so long values get the pane's width.
   pane.append(el("table", { class: "table table-sm small mb-0", id: "timeline" },
-    el("thead", {}, el("tr", {}, el("th", {}, t("search.at")), el("th", {}, t("search.actor")), el("th", {}, t("search.action")), el("th", {}, t("search.detail")))),
+    el("thead", {}, el("tr", {}, el("th", {}, t("search.at")), el("th", {}, t("search.actor")), el("th", {}, t("search.action")))),
     el("tbody", {}, audit.map((a) => el("tr", {},
-      el("td", { class: "text-nowrap" }, formatTime(a.at_ms)), el("td", {}, a.actor || ""),
-      el("td", {}, a.action || ""), el("td", { class: "text-break" }, detailText(a.detail)))))));
+      el("td", { class: "text-nowrap" }, formatTime(a.at_ms)), el("td", { class: "text-nowrap" }, a.actor || ""),
+      el("td", {}, el("div", { class: "fw-semibold" }, a.action || ""),
+        el("div", { class: "text-secondary text-break", title: typeof a.detail === "string" ? a.detail : JSON.stringify(a.detail) }, detailText(a.detail))))))));
 }
 
 async function select(index) {
