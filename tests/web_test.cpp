@@ -24,13 +24,13 @@ TEST(Web, Web_NoPageOrApiWithoutASession) {
   const std::string id = add_clearing_document(home, "default", "letter.tif");
   ASSERT_TRUE(start_web(home)) << home.log("web");
   WebClient anonymous(home.web_port());
-  for (const std::string page : {"/", "/search", "/documents/" + id}) {
+  for (const std::string& page : std::vector<std::string>{"/", "/search", "/documents/" + id}) {
     Answer a = anonymous.get(page);
     EXPECT_EQ(a.status, 303) << page;
     EXPECT_EQ(a.header("Location"), "/login") << page;
     expect_security_headers(a, page);
   }
-  for (const std::string api : {"/api/session", "/api/documents", "/api/documents/" + id,
+  for (const std::string& api : std::vector<std::string>{"/api/session", "/api/documents", "/api/documents/" + id,
                                 "/api/documents/" + id + "/pages/1.png", "/api/documents/" + id + "/pdf",
                                 "/api/documents/" + id + "/text", "/api/clearing/counts",
                                 "/api/registry/check?tenant=default&case_number=1234567-123"}) {
@@ -70,8 +70,8 @@ TEST(Web, Web_PostWithoutValidCsrfTokenIsRefused) {
   const std::string none;
   std::string wrong = anna.csrf();
   wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
-  for (const std::string* token : {&none, &wrong}) {
-    for (const std::string action : {"release", "reject", "rescan", "file-anyway"}) {
+  for (const std::string* token : std::vector<const std::string*>{&none, &wrong}) {
+    for (const std::string& action : std::vector<std::string>{"release", "reject", "rescan", "file-anyway"}) {
       Answer a = anna.post("/api/documents/" + id + "/" + action,
                            {{"version", version}, {"reason", "x"}, {"note", "x"}}, token);
       EXPECT_EQ(a.status, 403) << action << " " << a.body;
@@ -164,7 +164,7 @@ TEST(Web, Web_OversizedBodiesAndHostileFileNamesAreRefused) {
   EXPECT_EQ(big.status, 413) << big.body;
   EXPECT_EQ(anna.post_raw("/api/documents/" + id + "/reject", "{not json", "application/json").status, 400);
   EXPECT_EQ(anna.post("/api/documents/" + id + "/reject", {{"version", "7"}, {"reason", "x"}}).status, 400);
-  for (const std::string path : {"/static/..%2f..%2fCMakeLists.txt", "/static/.hidden", "/static/%2e%2e",
+  for (const std::string& path : std::vector<std::string>{"/static/..%2f..%2fCMakeLists.txt", "/static/.hidden", "/static/%2e%2e",
                                  "/vendor/bootstrap/../../../etc/passwd", "/vendor/bootstrap/css/../../x",
                                  "/vendor/bootstrap/%2e%2e/%2e%2e/passwd", "/vendor/chart.js/a/b/c.js",
                                  "/api/documents/..%2f..%2fetc", "/api/documents/" + id + "/pages/0.png",

@@ -1,5 +1,7 @@
 #include "web/server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <thread>
 
@@ -65,6 +67,13 @@ WebServer::~WebServer() = default;
 void WebServer::add_routes() {
   auto& http = *http_;
   WebState& state = *state_;
+  // httplib's default also sets SO_REUSEPORT, which lets a second `zpe web` (or any program
+  // of the same user) bind the same port and take half the requests — sessions would vanish
+  // at random. SO_REUSEADDR alone allows a quick restart and makes a taken port an error.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_payload_max_length(kMaxRequestBodyBytes);
   http.set_keep_alive_timeout(2);  // a stop waits for idle keep-alive connections this long
   http.set_read_timeout(10, 0);
