@@ -1,8 +1,8 @@
 // `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
 // configured number of workers per stage and (unless a real case system consumes the
 // feed) the reference case-file sink (which maintains the case registry when that is a
-// SQLite one); restarts any child that dies; stops on SIGTERM or
-// SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
+// SQLite one), the archiver and the clearing station's web server ([web] enabled);
+// restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
 // flight and every case-file event is acknowledged, and prints what happened.
 #include <unistd.h>
 
