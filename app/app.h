@@ -73,6 +73,9 @@ void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action
 
 // `zpe clearing list|show|release|file-anyway|rescan|reject|rotate|drop-page|resplit` (app/cmd_clearing.cpp).
 void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe web` (app/cmd_web.cpp) and `zpe user add|passwd|disable|enable|list` (app/cmd_user.cpp).
+void add_web_commands(CLI::App& app, GlobalOptions& options, Action& action);
+void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 // The configured [stages.route] registry, resolved against the home, when it is a SQLite
 // registry (connectors/case_registry_source.h); nullopt for a CSV or no registry.

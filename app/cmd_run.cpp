@@ -1,8 +1,8 @@
 // `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
 // configured number of workers per stage and (unless a real case system consumes the
 // feed) the reference case-file sink (which maintains the case registry when that is a
-// SQLite one); restarts any child that dies; stops on SIGTERM or
-// SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
+// SQLite one), the archiver and the clearing station's web server ([web] enabled);
+// restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
 // flight and every case-file event is acknowledged, and prints what happened.
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
 #include "pipeline/supervisor.h"
+#include "web/web_settings.h"
 
 namespace zpe::app {
 
@@ -57,6 +58,9 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
                                                : with({"casefile-sink"})});
   }
   if (archive_enabled(env)) specs.push_back({"archiver", with({"archiver"})});
+  // The clearing station. A busy port makes only this child fail (exit 3, logged); the
+  // supervisor retries it with back-off while the pipeline runs on.
+  if (auto web = web::read_web_settings(env.config); web && web->enabled) specs.push_back({"web", with({"web"})});
   return specs;
 }
 
@@ -93,6 +97,22 @@ void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
   std::printf("  archive:      %s/<yyyy>/<mm>/<document id>/ (zpe archive verify --all)\n", env.home.archive().c_str());
   std::printf("  clearing:     zpe --home %s list --state CLEARING\n", env.home.root.c_str());
   std::printf("  status:       zpe --home %s status\n", env.home.root.c_str());
+  if (auto web = web::read_web_settings(env.config); web && web->enabled) {
+    std::printf("  web:          zpe --home %s web   (then %s; logins: zpe user add NAME --role admin)\n",
+                env.home.root.c_str(), web->url().c_str());
+  }
+}
+
+// Where the clearing station is, and how to get a login for it.
+void print_web_hint(const Environment& env) {
+  auto web = web::read_web_settings(env.config);
+  if (!web) {
+    spdlog::error("{} — the clearing station is not started", web.error().message);
+    return;
+  }
+  if (!web->enabled) return;
+  spdlog::info("zpe run: clearing station at {} (add a login: zpe --home {} user add NAME --role admin)", web->url(),
+               env.home.root.string());
 }
 
 int run_all(const GlobalOptions& options, const RunOptions& run) {
@@ -122,6 +142,7 @@ int run_all(const GlobalOptions& options, const RunOptions& run) {
   }
   spdlog::info("zpe run: home {}; drop files into {}/<tenant>/", env->home.root.string(),
                (env->home.root / "inbox").string());
+  print_web_hint(*env);
   int idle_checks = 0;
   int rc = kOk;
   while (!stop_flag().load()) {

@@ -84,6 +84,8 @@ int main(int argc, char** argv) {
   add_sign_commands(app, options, action);
   add_registry_commands(app, options, action);
   add_clearing_commands(app, options, action);
+  add_web_commands(app, options, action);
+  add_user_commands(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

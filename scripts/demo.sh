@@ -49,3 +49,5 @@ echo "demo: check any signed PDF with: build/zpe --config $home/demo.toml verify
 echo "demo: documents waiting for a person: build/zpe --home $home clearing list"
 echo "demo: decide one with: build/zpe --home $home clearing release <document id> --case-number 1234567-123"
 echo "      (or reject / rescan / file-anyway), then go on with: build/zpe --home $home --config $home/demo.toml run --until-idle"
+echo "demo: or in the browser: build/zpe --home $home user add admin --role admin   (asks for a password)"
+echo "      then build/zpe --home $home --config $home/demo.toml web   and open http://127.0.0.1:8080/"

@@ -44,6 +44,12 @@ packages=(
   qpdf poppler-utils      # tests check output PDFs (qpdf --check, pdftotext, pdfinfo, pdfsig)
   openssl                 # scripts/make-test-ca.sh creates the test CA, signer and TSA certificates
   sqlite3                 # bench/ reads per-stage timings from the job store
+  # --- the clearing station (web UI) and its browser test ---
+  libjs-bootstrap5        # the operators' pages are styled with Bootstrap 5, served from /usr/share/javascript
+  libjs-chart.js          # the clearing list's waiting-time chart
+  chromium                # tests/browser drives a real browser through the clearing station
+  chromium-driver         # chromedriver: the WebDriver bridge selenium talks to
+  python3-selenium        # tests/browser/clearing_station_test.py (Debian's, no pip)
 )
 
 missing=()

@@ -47,7 +47,7 @@ const std::filesystem::path& test_signing_ca() {
   return dir;
 }
 
-TestHome::TestHome(const std::string& extra_toml) {
+TestHome::TestHome(const std::string& extra_toml) : web_port_(free_tcp_port()) {
   root_ = std::filesystem::temp_directory_path() / ("zpe-it-" + random_hex(5));
   std::filesystem::create_directories(root_ / "logs");
   // The case registry the default config names ([stages.route] registry, home-relative):
@@ -61,6 +61,9 @@ TestHome::TestHome(const std::string& extra_toml) {
       << "lease_ms = 4000\nheartbeat_ms = 500\nretry_backoff_ms = 200\n"
       << "[feed]\nendpoint = \"tcp://127.0.0.1:" << free_tcp_port() << "\"\nredeliver_ms = 5000\n"
       << "[intake]\nscan_interval_ms = 200\nstable_ms = 300\n"
+      // `zpe run` starts `zpe web`: a port of its own so parallel tests never meet on 8080,
+      // and cheap password hashes so logins in tests are fast.
+      << "[web]\nlisten = \"127.0.0.1:" << web_port_ << "\"\npbkdf2_iterations = 1000\n"
       << extra_toml << "\n";
   if (extra_toml.find("[stages.sign]") == std::string::npos) {
     const std::filesystem::path& ca = test_signing_ca();
@@ -75,13 +78,19 @@ TestHome::~TestHome() {
   if (!std::getenv("ZPE_KEEP_TEST_HOME")) std::filesystem::remove_all(root_);
 }
 
-pid_t TestHome::start(const std::string& name, const std::vector<std::string>& args) {
+pid_t TestHome::start(const std::string& name, const std::vector<std::string>& args, const std::string& stdin_text) {
   std::vector<std::string> argv_s = {ZPE_BINARY, "--home", root_.string(), "--config", config_.string()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::string log_path = (root_ / "logs" / (name + ".log")).string();
+  const std::string stdin_path = (root_ / "logs" / (name + ".stdin")).string();
+  if (!stdin_text.empty()) std::ofstream(stdin_path, std::ios::binary) << stdin_text;
   pid_t pid = fork();
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (!stdin_text.empty()) {
+      int in = open(stdin_path.c_str(), O_RDONLY);
+      dup2(in, 0);
+    }
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
@@ -95,10 +104,11 @@ pid_t TestHome::start(const std::string& name, const std::vector<std::string>& a
   return pid;
 }
 
-int TestHome::run(const std::vector<std::string>& args, std::string* output, int timeout_s) {
+int TestHome::run(const std::vector<std::string>& args, std::string* output, int timeout_s,
+                  const std::string& stdin_text) {
   static int counter = 0;
   std::string name = "cmd-" + std::to_string(++counter);
-  pid_t pid = start(name, args);
+  pid_t pid = start(name, args, stdin_text);
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (waitpid(pid, &status, WNOHANG) == 0) {

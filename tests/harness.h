@@ -29,15 +29,20 @@ class TestHome {
   std::filesystem::path inbox(const std::string& tenant = "default") const { return root_ / "inbox" / tenant; }
 
   // Starts `zpe --home ... --config ... <args>`; stdout/stderr go to <home>/logs/<name>.log.
-  pid_t start(const std::string& name, const std::vector<std::string>& args);
+  // With stdin_text, the process reads it on stdin (else it inherits the test's stdin).
+  pid_t start(const std::string& name, const std::vector<std::string>& args, const std::string& stdin_text = "");
   // Runs zpe to completion and returns its exit code; output is captured into *output.
-  int run(const std::vector<std::string>& args, std::string* output = nullptr, int timeout_s = 600);
+  int run(const std::vector<std::string>& args, std::string* output = nullptr, int timeout_s = 600,
+          const std::string& stdin_text = "");
   // Copies a file into the inbox the way scanners should: under a .part name, then rename.
   void drop(const std::filesystem::path& file, const std::string& tenant = "default");
   nlohmann::json list_json(const std::string& state = "");
   std::string log(const std::string& name) const;
+  // The port of this home's `zpe web` ([web] listen = 127.0.0.1:<port>).
+  int web_port() const { return web_port_; }
 
  private:
+  int web_port_ = 0;
   std::filesystem::path root_;
   std::filesystem::path config_;
   std::vector<pid_t> started_;
