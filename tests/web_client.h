@@ -119,7 +119,7 @@ inline std::string add_clearing_document(TestHome& home, const std::string& tena
   auto pdf = blobs.put("%PDF-1.7\n% a stand-in PDF for " + source_file + "\n%%EOF\n");
   auto text = blobs.put("Sehr geehrte Damen und Herren, " + source_file);
   EXPECT_TRUE(page && pdf && text);
-  NewDocument doc{new_document_id(), tenant, source_file, std::string(64, 'a'), nlohmann::json::object(), "route"};
+  NewDocument doc{new_document_id(), tenant, source_file, std::string(64, 'a'), nlohmann::json::object(), "route", ""};
   doc.record = {{"document_id", doc.id},
                 {"tenant", tenant},
                 {"source", {{"file", source_file}}},
