@@ -53,7 +53,7 @@ TEST(Web, Web_OperatorOfTenantAGets404ForTenantBDocument) {
       {"/release", {{"version", 1}}},           {"/file-anyway", {{"version", 1}}},
       {"/rescan", {{"version", 1}, {"note", "x"}}}, {"/reject", {{"version", 1}, {"reason", "x"}}},
       {"/pages/1/rotate", {{"version", 1}, {"degrees", 90}}}, {"/pages/1/drop", {{"version", 1}}},
-      {"/resplit", {{"version", 1}, {"first_pages", {1}}}}};
+      {"/resplit", {{"version", 1}, {"first_pages", {1}}}}, {"/link-rescan", {{"version", 1}, {"replaces", mine}}}};
   for (const auto& [action, body] : actions) {
     Answer a = alice.post(doc + action, body);
     EXPECT_EQ(a.status, 404) << action << " " << a.body;

@@ -1,5 +1,8 @@
 // The clearing station's web server as a real process on loopback: sessions, CSRF, lockout,
 // users from the command line, headers and limits (docs/API.md).
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "tests/harness.h"
@@ -187,6 +190,46 @@ TEST(Web, Web_BusyPortIsExitCode3WithAClearMessage) {
   std::string out;
   EXPECT_EQ(home.run({"web"}, &out, 60), 3) << out;
   EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + std::to_string(home.web_port())), std::string::npos) << out;
+}
+
+TEST(Web, Web_WithACertificateServesOnlyTlsAndMarksTheSessionCookieSecure) {
+  TestHome home;
+  // A throw-away self-signed certificate for 127.0.0.1, made with the openssl command line.
+  const auto cert = home.root() / "web-cert.pem", key = home.root() / "web-key.pem";
+  const std::string make = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+                           "-subj /CN=127.0.0.1 -keyout " + key.string() + " -out " + cert.string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  // The home's config has one [web] table: the certificate goes into it.
+  std::stringstream config;
+  config << std::ifstream(home.config()).rdbuf();
+  std::string text = config.str();
+  const auto web = text.find("[web]\n");
+  ASSERT_NE(web, std::string::npos) << text;
+  text.insert(web + 6, "tls_cert = \"" + cert.string() + "\"\ntls_key = \"" + key.string() + "\"\n");
+  std::ofstream(home.config()) << text;
+  add_web_user(home, "anna", web::Role::kOperator, {"default"}, kPassword);
+  home.start("web", {"web"});
+
+  httplib::SSLClient tls("127.0.0.1", home.web_port());
+  tls.enable_server_certificate_verification(false);  // self-signed, made above
+  tls.set_connection_timeout(2);
+  ASSERT_TRUE(wait_until([&] { return static_cast<bool>(tls.Get("/login")); }, std::chrono::seconds(20)))
+      << home.log("web");
+  auto page = tls.Get("/login");
+  EXPECT_EQ(page->status, 200);
+  auto login = tls.Post("/login", nlohmann::json{{"user", "anna"}, {"password", kPassword}}.dump(), "application/json");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 200) << login->body;
+  const std::string cookie = login->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("Secure"), std::string::npos) << cookie;
+  // Plain HTTP on the TLS port gets no answer from the server.
+  httplib::Client plain("127.0.0.1", home.web_port());
+  plain.set_connection_timeout(2);
+  plain.set_read_timeout(2);
+  auto refused = plain.Get("/login");
+  EXPECT_TRUE(!refused || refused->status != 200);
 }
 
 }  // namespace

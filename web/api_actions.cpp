@@ -134,6 +134,16 @@ Result<DocumentRow> reject(const Caller& c, Stores& s, const std::string& id, co
   return s.desk->reject(c.scope, c.who(), id, body.version, *reason);
 }
 
+Result<DocumentRow> link_rescan(const Caller& c, Stores& s, const std::string& id, const httplib::Request&,
+                                const ActionBody& body) {
+  auto replaces = optional_text(body.json, "replaces", kMaxFieldBytes);
+  if (!replaces) return fail(replaces.error());
+  if (!*replaces || (*replaces)->empty()) {
+    return fail(ErrorKind::kInvalidInput, "\"replaces\": the id of the document waiting for this rescan");
+  }
+  return s.desk->link_rescan(c.scope, c.who(), id, body.version, **replaces);
+}
+
 Result<DocumentRow> rotate(const Caller& c, Stores& s, const std::string& id, const httplib::Request& req,
                            const ActionBody& body) {
   auto page = parse_integer(req.matches[2], 1, 100000);
@@ -173,6 +183,7 @@ void add_action_api_routes(httplib::Server& server, WebState& state) {
   server.Post(doc + "/file-anyway", action(state, "file anyway", file_anyway));
   server.Post(doc + "/rescan", action(state, "request rescan", rescan));
   server.Post(doc + "/reject", action(state, "reject", reject));
+  server.Post(doc + "/link-rescan", action(state, "link rescan", link_rescan));
   server.Post(doc + R"(/pages/([0-9]{1,6})/rotate)", action(state, "rotate page", rotate));
   server.Post(doc + R"(/pages/([0-9]{1,6})/drop)", action(state, "drop page", drop));
   server.Post(doc + "/resplit", api_handler(state, Access::kApiWrite, resplit));
