@@ -71,6 +71,9 @@ void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe registry import|add|close|reopen|list` (app/cmd_registry.cpp).
 void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
+// `zpe route explain DOC_ID` (app/cmd_route.cpp).
+void add_route_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
 // `zpe clearing list|show|release|file-anyway|rescan|reject|rotate|drop-page|resplit` (app/cmd_clearing.cpp).
 void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe web` (app/cmd_web.cpp) and `zpe user add|passwd|disable|enable|list` (app/cmd_user.cpp).

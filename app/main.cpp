@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "stages/routing_rules.h"
 
 namespace zpe::app {
 
@@ -47,6 +48,11 @@ std::optional<Environment> load_environment(const GlobalOptions& options) {
     spdlog::error("config: no tenant is defined ([tenants.<name>])");
     return std::nullopt;
   }
+  // Routing rules a worker could not follow are refused here, with their config line.
+  if (auto rules = check_routing_rules(*config); !rules) {
+    spdlog::error("config: {}", rules.error().message);
+    return std::nullopt;
+  }
   return Environment{std::move(*config), resolve_home(options.home)};
 }
 
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Action action;
   add_run_command(app, options, action);
+  add_route_commands(app, options, action);
   add_service_commands(app, options, action);
   add_inspect_commands(app, options, action);
   add_archive_commands(app, options, action);

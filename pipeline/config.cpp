@@ -11,15 +11,30 @@ extern const char* const kDefaultConfigToml;
 
 namespace {
 
-nlohmann::json to_json(const toml::node& node) {
+using Origins = std::map<std::string, std::string>;
+
+// JSON pointer syntax for one key ("~" and "/" escaped).
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return out;
+}
+
+nlohmann::json to_json(const toml::node& node, const std::string& pointer, Origins& origins) {
+  if (node.source().begin.line > 0) {
+    origins[pointer] = (node.source().path ? *node.source().path : std::string("config")) + ":" +
+                       std::to_string(node.source().begin.line);
+  }
   if (auto* table = node.as_table()) {
     nlohmann::json out = nlohmann::json::object();
-    for (auto&& [key, value] : *table) out[std::string(key.str())] = to_json(value);
+    for (auto&& [key, value] : *table) {
+      out[std::string(key.str())] = to_json(value, pointer + "/" + pointer_token(key.str()), origins);
+    }
     return out;
   }
   if (auto* array = node.as_array()) {
     nlohmann::json out = nlohmann::json::array();
-    for (auto&& value : *array) out.push_back(to_json(value));
+    for (size_t i = 0; i < array->size(); ++i) out.push_back(to_json(*array->get(i), pointer + "/" + std::to_string(i), origins));
     return out;
   }
   if (auto v = node.value<int64_t>(); v && node.is_integer()) return *v;
@@ -34,10 +49,17 @@ nlohmann::json to_json(const toml::node& node) {
   });
 }
 
-Result<nlohmann::json> parse_toml(const std::string& text, const std::string& source) {
+struct ParsedToml {
+  nlohmann::json json;
+  Origins origins;
+};
+
+Result<ParsedToml> parse_toml(const std::string& text, const std::string& source) {
   try {
     toml::table table = toml::parse(text, source);
-    return to_json(table);
+    ParsedToml parsed;
+    parsed.json = to_json(table, "", parsed.origins);
+    return parsed;
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << source << ":" << e.source().begin.line << ": " << e.description();
@@ -56,15 +78,39 @@ void overlay(nlohmann::json& base, const nlohmann::json& top) {
   }
 }
 
+// The user's file wins where it sets a key; what it replaces (an array, a value) loses the
+// defaults' origins below it.
+Origins merged_origins(Origins defaults, const Origins& user, const nlohmann::json& user_json) {
+  for (const auto& [pointer, where] : user) {
+    const auto& node = user_json.at(nlohmann::json::json_pointer(pointer));
+    if (!node.is_object()) {
+      const std::string prefix = pointer + "/";
+      for (auto it = defaults.lower_bound(prefix); it != defaults.end() && it->first.starts_with(prefix);) {
+        it = defaults.erase(it);
+      }
+    }
+    defaults[pointer] = where;
+  }
+  return defaults;
+}
+
 }  // namespace
 
-Result<Config> Config::from_text(const std::string& toml_text) {
+Result<Config> Config::merge(const std::string& user_text, const std::string& user_source) {
   auto defaults = parse_toml(kDefaultConfigToml, "embedded config/zpe.toml");
   if (!defaults) return fail(defaults.error());
-  auto user = parse_toml(toml_text, "config");
+  auto user = parse_toml(user_text, user_source);
   if (!user) return fail(user.error());
-  overlay(*defaults, *user);
-  return Config(std::move(*defaults));
+  Origins origins = merged_origins(std::move(defaults->origins), user->origins, user->json);
+  overlay(defaults->json, user->json);
+  return Config(std::move(defaults->json), std::move(origins));
+}
+
+Result<Config> Config::from_text(const std::string& toml_text) { return merge(toml_text, "config"); }
+
+std::string Config::origin(const std::string& json_pointer) const {
+  const auto it = origins_.find(json_pointer);
+  return it == origins_.end() ? "" : it->second;
 }
 
 Result<Config> Config::load(const std::optional<std::filesystem::path>& path) {
@@ -73,12 +119,7 @@ Result<Config> Config::load(const std::optional<std::filesystem::path>& path) {
   if (!in) return fail(ErrorKind::kNotFound, "cannot read config file " + path->string());
   std::ostringstream text;
   text << in.rdbuf();
-  auto defaults = parse_toml(kDefaultConfigToml, "embedded config/zpe.toml");
-  if (!defaults) return fail(defaults.error());
-  auto user = parse_toml(text.str(), path->string());
-  if (!user) return fail(user.error());
-  overlay(*defaults, *user);
-  return Config(std::move(*defaults));
+  return merge(text.str(), path->string());
 }
 
 int64_t Config::int_at(const char* table, const char* key, int64_t fallback) const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ class Config {
   static Result<Config> from_text(const std::string& toml_text);
 
   const nlohmann::json& json() const { return root_; }
+  // Where a key or table of the merged config was written: "file:line" for a JSON pointer
+  // such as "/tenants/default/stages/route/rules/0", or "" when not known.
+  std::string origin(const std::string& json_pointer) const;
 
   std::string dispatcher_endpoint() const;
   std::string feed_endpoint() const;
@@ -44,11 +48,15 @@ class Config {
   nlohmann::json stage_settings(const std::string& stage, const std::string& tenant) const;
 
  private:
-  explicit Config(nlohmann::json root) : root_(std::move(root)) {}
+  using Origins = std::map<std::string, std::string>;  // JSON pointer -> "file:line"
+  // The embedded defaults overlaid by `user_text` (read from `user_source`).
+  static Result<Config> merge(const std::string& user_text, const std::string& user_source);
+  Config(nlohmann::json root, Origins origins) : root_(std::move(root)), origins_(std::move(origins)) {}
   int64_t int_at(const char* table, const char* key, int64_t fallback) const;
   std::string string_at(const char* table, const char* key, const std::string& fallback) const;
 
   nlohmann::json root_;
+  Origins origins_;
 };
 
 }  // namespace zpe

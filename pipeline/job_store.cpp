@@ -350,17 +350,23 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
     action = "to_clearing";
     detail["reason"] = *c.clearing_reason;
   } else if (next.empty()) {
-    bool to_casefile = record.contains("route") && record["route"].is_object() &&
-                       record["route"].value("target", "") == "casefile";
-    if (to_casefile) {
+    // target "casefile": filed, with an event for the case system; "archive": filed for the
+    // other destinations only (a routing rule sent it to a court, stages/routing_rules.h).
+    const nlohmann::json target = record.contains("route") && record["route"].is_object()
+                                      ? record["route"].value("target", nlohmann::json(nullptr))
+                                      : nlohmann::json(nullptr);
+    if (target == "casefile" || target == "archive") {
       state = "FILED";
       action = "filed";
-      std::string event_id = "E" + random_hex(12);
-      nlohmann::json event = build_event(record, event_id);
-      Statement ev(db_, "INSERT INTO events(event_id, document_id, created_ms, payload) VALUES (?,?,?,?)");
-      ev.bind(1, event_id).bind(2, doc.id).bind(3, c.now_ms).bind(4, event.dump());
-      if (auto st = ev.run(); !st) return fail(st.error());
-      detail["event_id"] = event_id;
+      if (target == "casefile") {
+        std::string event_id = "E" + random_hex(12);
+        nlohmann::json event = build_event(record, event_id);
+        Statement ev(db_, "INSERT INTO events(event_id, document_id, created_ms, payload) VALUES (?,?,?,?)");
+        ev.bind(1, event_id).bind(2, doc.id).bind(3, c.now_ms).bind(4, event.dump());
+        if (auto st = ev.run(); !st) return fail(st.error());
+        detail["event_id"] = event_id;
+      }
+      detail["destinations"] = record["route"].value("destinations", nlohmann::json::array());
       detail["case_number"] = record["route"].value("case_number", "");
       if (auto st = record_filing(doc.id, doc.tenant, record, c.now_ms); !st) return fail(st.error());
     } else {

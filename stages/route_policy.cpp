@@ -109,7 +109,9 @@ RouteDecision decide_route(const json& classification, const RouteThresholds& th
     return decision;
   }
   const double type_confidence = number_field(c, "doc_type_confidence");
-  if (type_confidence < thresholds.min_type_confidence) {
+  if (type_confidence < thresholds.min_type_confidence && thresholds.unsure_type_ok) {
+    decision.doc_type_unsure = true;
+  } else if (type_confidence < thresholds.min_type_confidence) {
     decision.reason = "document type unsure: " + string_field(c, "doc_type") + " (confidence " +
                       two_decimals(type_confidence) + " < " + two_decimals(thresholds.min_type_confidence) +
                       ") — confirm the type at the clearing station";

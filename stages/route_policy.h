@@ -31,6 +31,9 @@ namespace zpe {
 struct RouteThresholds {
   double min_type_confidence = 0.8;
   double min_case_confidence = 0.8;
+  // A routing rule's unsure_type_ok (stages/routing_rules.h): a type below
+  // min_type_confidence does not hold back a document whose case number is verified.
+  bool unsure_type_ok = false;
 };
 
 // Reads min_type_confidence and min_case_confidence from a stage's settings (defaults
@@ -42,6 +45,7 @@ struct RouteDecision {
   std::string case_number;               // the proposal ("" when none)
   std::string reason;                    // for clearing: what the operator must check
   std::vector<std::string> suggestions;  // nearest registered numbers for an unknown one
+  bool doc_type_unsure = false;          // routed although the type is below min_type_confidence
 };
 
 // A document filed recently into the same case whose text nearly matches this one's.

@@ -1,5 +1,7 @@
 #include "stages/sign.h"
 
+#include <map>
+
 #include <optional>
 
 #include <leptonica/allheaders.h>
@@ -21,36 +23,46 @@ using nlohmann::json;
 constexpr const char* kNoKey =
     "no signing key configured — set [stages.sign] key and certificate (scripts/make-test-ca.sh makes a TEST key)";
 
+// Each tenant may sign with its own key and certificate ([tenants.<t>.stages.sign]): the
+// settings come with every job, and a key is opened on first use and kept for the worker's
+// life, one per distinct key configuration.
 class SignStage final : public Stage {
  public:
   explicit SignStage(signing::SignSettings settings) : settings_(std::move(settings)) {}
 
   std::string_view name() const override { return "sign"; }
-  std::string version() const override { return std::string("sign/1 ") + (settings_.tsa.url.empty() ? "B-B" : "B-T"); }
+  std::string version() const override { return std::string("sign/2 ") + (settings_.tsa.url.empty() ? "B-B" : "B-T"); }
   StageOutcome run(const StageContext& context) override;
 
  private:
-  StageValue<signing::SigningKey*> key();
+  StageValue<signing::SigningKey*> key(const signing::SigningKeyConfig& config);
   StageValue<json> input_pdf(const StageContext& context, const std::string& file);
 
-  signing::SignSettings settings_;
-  std::unique_ptr<signing::SigningKey> key_;  // opened on first use, kept for the worker's life
+  signing::SignSettings settings_;  // the worker's own (global) settings, for version()
+  std::map<std::string, std::unique_ptr<signing::SigningKey>> keys_;  // by key configuration
 };
 
-StageValue<signing::SigningKey*> SignStage::key() {
-  if (key_) return key_.get();
-  auto opened = signing::SigningKey::open(settings_.key);
+std::string key_identity(const signing::SigningKeyConfig& config) {
+  std::string id = config.key + "\n" + config.certificate + "\n" + config.pin_file;
+  for (const auto& chain : config.chain) id += "\n" + chain;
+  return id;
+}
+
+StageValue<signing::SigningKey*> SignStage::key(const signing::SigningKeyConfig& config) {
+  auto& slot = keys_[key_identity(config)];
+  if (slot) return slot.get();
+  auto opened = signing::SigningKey::open(config);
   if (!opened) {
     const bool passing = opened.error().kind == ErrorKind::kUnavailable;
     return stage_failure(passing ? FailureKind::kRetryable : FailureKind::kFinal,
                          "signing key: " + opened.error().message);
   }
-  key_ = std::move(*opened);
-  spdlog::info("sign: using {}", key_->description());
-  if (settings_.key.key.rfind("pem:", 0) == 0) {
+  slot = std::move(*opened);
+  spdlog::info("sign: using {}", slot->description());
+  if (config.key.rfind("pem:", 0) == 0) {
     spdlog::warn("sign: a PEM key file is for development and demos only — production keys live in an HSM (pkcs11:)");
   }
-  return key_.get();
+  return slot.get();
 }
 
 StageValue<json> SignStage::input_pdf(const StageContext& context, const std::string& file) {
@@ -64,7 +76,11 @@ StageValue<json> SignStage::input_pdf(const StageContext& context, const std::st
 
 StageOutcome SignStage::run(const StageContext& context) {
   const std::string file = source_file_name(context.record);
-  if (settings_.key.key.empty()) {
+  // The document's tenant's settings ([stages.sign] overlaid by [tenants.<t>.stages.sign]).
+  auto tenant_settings = signing::parse_sign_settings(context.settings);
+  if (!tenant_settings) return stage_failure(FailureKind::kFinal, "stage sign: " + tenant_settings.error().message);
+  const signing::SignSettings& settings = *tenant_settings;
+  if (settings.key.key.empty()) {
     StageResult result;
     result.patch["sign"] = {{"version", version()}, {"level", nullptr}};
     result.clearing_reason = kNoKey;
@@ -74,20 +90,20 @@ StageOutcome SignStage::run(const StageContext& context) {
   if (!input) return tl::unexpected(input.error());
   auto pdf = read_blob(context.blobs, (*input)["sha256"].get<std::string>(), file + ": PDF to sign");
   if (!pdf) return tl::unexpected(pdf.error());
-  auto signer = key();
+  auto signer = key(settings.key);
   if (!signer) return tl::unexpected(signer.error());
 
   char name[512];
   X509_NAME_oneline(X509_get_subject_name((*signer)->certificate()), name, sizeof name);
-  const json note = signing::build_transfer_note(context.record, {settings_.site, settings_.scanner, name});
+  const json note = signing::build_transfer_note(context.record, {settings.site, settings.scanner, name});
   const std::string note_bytes = signing::transfer_note_bytes(note);
   auto note_sha = write_blob(context.blobs, note_bytes, file + ": transfer note");
   if (!note_sha) return tl::unexpected(note_sha.error());
 
-  signing::PadesOptions options = settings_.pades;
+  signing::PadesOptions options = settings.pades;
   options.transfer_note_sha256 = *note_sha;
   std::optional<signing::TimestampClient> tsa;
-  if (!settings_.tsa.url.empty()) tsa.emplace(settings_.tsa);
+  if (!settings.tsa.url.empty()) tsa.emplace(settings.tsa);
   auto signed_pdf = signing::sign_pdf(*pdf, **signer, tsa ? &*tsa : nullptr, options);
   if (!signed_pdf) {
     const ErrorKind kind = signed_pdf.error().kind;
@@ -102,7 +118,7 @@ StageOutcome SignStage::run(const StageContext& context) {
                          {"signature", {{"level", level}, {"signer", name}}}};
   result.patch["pdf_unsigned"] = *input;
   result.patch["transfer_note"] = {{"sha256", *note_sha}, {"size", note_bytes.size()}, {"format", note["format"]}};
-  result.patch["sign"] = {{"version", version()}, {"level", level}, {"key", (*signer)->description()},
+  result.patch["sign"] = {{"version", std::string("sign/2 ") + (tsa ? "B-T" : "B-B")}, {"level", level}, {"key", (*signer)->description()},
                           {"signer", name}, {"tsa", tsa ? json(tsa->url()) : json(nullptr)}};
   return result;
 }
