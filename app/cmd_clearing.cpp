@@ -1,4 +1,4 @@
-// `zpe clearing list|show|release|file-anyway|rescan|link-rescan|reject|rotate|drop-page|resplit`: the
+// `zpe clearing list|show|release|send-to-court|file-anyway|rescan|link-rescan|reject|rotate|drop-page|resplit`: the
 // clearing station on the command line, for automation and sites without a browser. The
 // same actions as the web UI (clearing/clearing_desk.h); the CLI acts with every tenant in
 // scope (it runs on the job store's host) and records the operator as --operator
@@ -31,6 +31,7 @@ struct ClearingOptions {
   int page = 0, degrees = 90;
   std::vector<int> first_pages, separator_pages;
   std::string replaces;
+  std::string court;  // send-to-court: XJustiz ID
 };
 
 std::string default_operator() {
@@ -158,6 +159,11 @@ int act(const GlobalOptions& options, const ClearingOptions& o, const std::strin
       clearing::Corrections c{given(o.doc_type), given(o.case_number), given(o.letter_date), given(o.court_file_number)};
       return print_outcome(desk, desk.release(scope, who, o.document_id, version, c), o.as_json, "released");
     }
+    if (what == "send-to-court") {
+      clearing::Corrections c{given(o.doc_type), given(o.case_number), given(o.letter_date), given(o.court_file_number)};
+      return print_outcome(desk, desk.send_to_court(scope, who, o.document_id, version, o.court, c), o.as_json,
+                           ("released, to be sent to court " + o.court + " once filed").c_str());
+    }
     if (what == "file-anyway") {
       return print_outcome(desk, desk.file_anyway(scope, who, o.document_id, version, o.note), o.as_json, "filed anyway");
     }
@@ -225,6 +231,17 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
   release->add_option("--letter-date", o.letter_date, "the letter's date (YYYY-MM-DD)");
   release->add_option("--court-file-number", o.court_file_number, "the court's file number");
   release->callback([&] { action = [&] { return act(options, o, "release"); }; });
+
+  auto* to_court = clearing->add_subcommand("send-to-court", "release, and send the document to a court of the tenant's "
+                                                             "directory once it is filed (an EGVP package, docs/EGVP.md)");
+  with_id(to_court);
+  with_common(to_court);
+  to_court->add_option("--court", o.court, "the court's XJustiz ID ([[tenants.<t>.courts]])")->required();
+  to_court->add_option("--case-number", o.case_number, "the right case number (1234567-123)");
+  to_court->add_option("--doc-type", o.doc_type, "the right document type");
+  to_court->add_option("--letter-date", o.letter_date, "the letter's date (YYYY-MM-DD)");
+  to_court->add_option("--court-file-number", o.court_file_number, "the court's file number");
+  to_court->callback([&] { action = [&] { return act(options, o, "send-to-court"); }; });
 
   auto* anyway = clearing->add_subcommand("file-anyway", "accept what is proposed (near-duplicate, OCR unsure, type unsure)");
   with_id(anyway);

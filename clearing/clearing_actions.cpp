@@ -7,6 +7,7 @@
 #include "classifiers/case_number.h"
 #include "clearing/clearing_desk.h"
 #include "clearing/decision.h"
+#include "stages/routing_rules.h"
 
 namespace zpe::clearing {
 
@@ -93,11 +94,31 @@ Result<DocumentRow> ClearingDesk::release(const Scope& scope, const Operator& wh
                                           int64_t version, const Corrections& corrections) {
   auto row = get(scope, document_id);
   if (!row) return fail(row.error());
+  return release_row(*row, who, version, corrections, "");
+}
+
+Result<DocumentRow> ClearingDesk::send_to_court(const Scope& scope, const Operator& who, const std::string& document_id,
+                                                int64_t version, const std::string& court_id,
+                                                const Corrections& corrections) {
+  auto row = get(scope, document_id);
+  if (!row) return fail(row.error());
+  const auto courts = tenant_court_ids(config_, row->tenant);
+  if (std::find(courts.begin(), courts.end(), court_id) == courts.end()) {
+    std::string known;
+    for (const auto& id : courts) known += (known.empty() ? "" : ", ") + id;
+    return fail(ErrorKind::kInvalidInput, "court \"" + court_id + "\" is not in tenant " + row->tenant +
+                                              "'s court directory" + (known.empty() ? " (which is empty)" : " (" + known + ")"));
+  }
+  return release_row(*row, who, version, corrections, court_id);
+}
+
+Result<DocumentRow> ClearingDesk::release_row(const DocumentRow& row, const Operator& who, int64_t version,
+                                              const Corrections& corrections, const std::string& court_id) {
   if (auto st = check_corrections(corrections); !st) return fail(st.error());
-  auto resume = resume_stage(jobs_, config_.stages(), *row);
+  auto resume = resume_stage(jobs_, config_.stages(), row);
   if (!resume) return fail(resume.error());
   const int64_t now = now_ms();
-  json op = operator_part(*row);
+  json op = operator_part(row);
   if (!op["corrections"].is_object()) op["corrections"] = json::object();
   json changed = json::object();
   const std::pair<const char*, const std::optional<std::string>*> fields[] = {
@@ -107,13 +128,19 @@ Result<DocumentRow> ClearingDesk::release(const Scope& scope, const Operator& wh
       {"court_file_number", &corrections.court_file_number}};
   for (const auto& [key, value] : fields) {
     if (!*value) continue;
-    op["corrections"][key] = {{"value", **value}, {"source", "operator"}, {"machine", machine_value(*row, key)},
+    op["corrections"][key] = {{"value", **value}, {"source", "operator"}, {"machine", machine_value(row, key)},
                               {"by", who.name}, {"at_ms", now}};
-    changed[key] = {{"value", **value}, {"machine", machine_value(*row, key)}};
+    changed[key] = {{"value", **value}, {"machine", machine_value(row, key)}};
   }
   op["accepted_proposal"] = false;
-  OperatorChange change = decision(*row, who, version, "released", "QUEUED", op);
-  change.detail = {{"corrections", changed}, {"held_reason", row->reason}};
+  if (!court_id.empty()) {
+    json courts = op.value("court_destinations", json::array());
+    if (std::find(courts.begin(), courts.end(), json(court_id)) == courts.end()) courts.push_back(court_id);
+    op["court_destinations"] = courts;
+  }
+  OperatorChange change = decision(row, who, version, court_id.empty() ? "released" : "sent_to_court", "QUEUED", op);
+  change.detail = {{"corrections", changed}, {"held_reason", row.reason}};
+  if (!court_id.empty()) change.detail["court_id"] = court_id;
   change.resume_stage = *resume;
   return jobs_.apply_operator_change(change);
 }

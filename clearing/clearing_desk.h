@@ -25,6 +25,10 @@
 //                "rescan_of": <id> replaces it (REPLACED, linked both ways), or the
 //                operator picks it for a rescan that came without one (link_rescan).
 //   reject       REJECTED with the reason (terminal); the archiver keeps the original.
+//   send_to_court  a release (with corrections) that also sends the document to a court of
+//                the tenant's directory: record.operator.court_destinations gains the
+//                court's XJustiz ID and the route stage adds it to the destinations, so an
+//                EGVP package is written once the document is filed (docs/EGVP.md).
 //
 // One ClearingDesk per thread (it uses one JobStore). Page images are read from the local
 // blob store: the desk runs where the job store is.
@@ -99,6 +103,9 @@ class ClearingDesk {
                               int64_t version, const Corrections& corrections);
   Result<DocumentRow> file_anyway(const Scope& scope, const Operator& who, const std::string& document_id,
                                   int64_t version, const std::string& note);
+  // court_id: an XJustiz court ID in the document's tenant's [[tenants.<t>.courts]].
+  Result<DocumentRow> send_to_court(const Scope& scope, const Operator& who, const std::string& document_id,
+                                    int64_t version, const std::string& court_id, const Corrections& corrections);
   Result<DocumentRow> request_rescan(const Scope& scope, const Operator& who, const std::string& document_id,
                                      int64_t version, const std::string& note);
   Result<DocumentRow> reject(const Scope& scope, const Operator& who, const std::string& document_id,
@@ -131,6 +138,10 @@ class ClearingDesk {
                                           const std::string& case_number);
 
  private:
+  // release and send_to_court: the corrections, and a court to add when court_id is set.
+  Result<DocumentRow> release_row(const DocumentRow& row, const Operator& who, int64_t version,
+                                  const Corrections& corrections, const std::string& court_id);
+
   const Config& config_;
   Home home_;
   JobStore& jobs_;

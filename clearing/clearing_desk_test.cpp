@@ -107,6 +107,27 @@ TEST_F(ClearingDeskTest, ReleaseRefusesAMalformedCaseNumberAndRecordsTheOperator
   EXPECT_EQ(c["by"], "alice");
 }
 
+TEST_F(ClearingDeskTest, SendToCourtNeedsACourtOfTheTenantsDirectoryAndRecordsIt) {
+  const std::string id = held("default", 1);
+  Corrections corrections;
+  corrections.case_number = "8513179-224";
+  auto refused = desk_->send_to_court(Scope::everything(), {"alice"}, id, -1, "R3101", corrections);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("not in tenant default's court directory"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(jobs_->get(id)->state, "CLEARING");
+
+  auto config = Config::from_text("[[tenants.default.courts]]\nid = \"R3101\"\nname = \"Verwaltungsgericht Ansbach\"\n");
+  ASSERT_TRUE(config) << config.error().message;
+  ClearingDesk desk(*config, home_, *jobs_, *blobs_);
+  auto row = desk.send_to_court(Scope{false, {"default"}}, {"alice"}, id, jobs_->get(id)->version, "R3101", corrections);
+  ASSERT_TRUE(row) << row.error().message;
+  EXPECT_EQ(row->state, "QUEUED");
+  EXPECT_EQ(row->stage, "route");
+  EXPECT_EQ(row->record["operator"]["court_destinations"], json::array({"R3101"}));
+  EXPECT_EQ(row->record["operator"]["corrections"]["case_number"]["value"], "8513179-224");
+}
+
 TEST_F(ClearingDeskTest, ReleaseAfterQualityGoesOnToOcrAndFileAnywayNeedsAProposal) {
   const std::string at_route = held("default", 1);
   const std::string at_quality = held("default", 1, "quality");

@@ -34,6 +34,20 @@ bool operator_decided(const json& operator_decisions) {
   return operator_decisions.is_object() && !operator_decisions.empty();
 }
 
+// Courts an operator sent the document to at the clearing station (ClearingDesk::send_to_court),
+// added before the archive, which stays last.
+void add_operator_courts(const json& operator_decisions, std::vector<RouteDestination>& destinations) {
+  const json courts = operator_decisions.is_object() ? operator_decisions.value("court_destinations", json::array())
+                                                     : json::array();
+  for (const json& court : courts) {
+    if (!court.is_string()) continue;
+    const bool known = std::any_of(destinations.begin(), destinations.end(), [&](const RouteDestination& d) {
+      return d.to == "court" && d.court_id == court.get<std::string>();
+    });
+    if (!known) destinations.insert(destinations.end() - 1, RouteDestination{"court", court.get<std::string>()});
+  }
+}
+
 json rules_setting(const json& settings) { return settings.is_object() ? settings.value("rules", json(nullptr)) : json(nullptr); }
 
 json rule_checks_json(const std::vector<RuleCheck>& checks) {
@@ -107,6 +121,8 @@ StageOutcome RouteStage::run(const StageContext& context) {
   if (!destinations) {
     decision.route = false;
     decision.reason = destinations.error().message;
+  } else {
+    add_operator_courts(operator_decisions, *destinations);
   }
   StageResult result;
   result.patch["near_duplicate"] = near_duplicate_json(duplicate->found);

@@ -238,6 +238,14 @@ TEST_F(RouteStageRulesTest, ARuleWithoutTheCaseSystemFilesForTheCourtAndArchiveO
   EXPECT_EQ(routed->patch["route"]["destinations"], json::parse(R"([{"to":"court","court_id":"R3101"},{"to":"archive"}])"));
 }
 
+TEST_F(RouteStageRulesTest, ACourtTheOperatorChoseIsAddedToTheDestinations) {
+  auto routed = route(json::array(), "Ladung", 0.95, {{"court_destinations", {"R3101"}}, {"accepted_proposal", false}});
+  ASSERT_TRUE(routed);
+  EXPECT_FALSE(routed->clearing_reason);
+  EXPECT_EQ(routed->patch["route"]["destinations"],
+            json::parse(R"([{"to":"casefile"},{"to":"court","court_id":"R3101"},{"to":"archive"}])"));
+}
+
 TEST_F(RouteStageRulesTest, RulesNeverRouteWhatThePolicyDoesNotTrust) {
   // An unknown case number stays in clearing whatever the rule says.
   std::ofstream(registry_) << "case_number,tenant,opened\n8999999-423,default,2024-01-01\n";

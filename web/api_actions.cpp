@@ -113,6 +113,17 @@ Result<DocumentRow> release(const Caller& c, Stores& s, const std::string& id, c
   return s.desk->release(c.scope, c.who(), id, body.version, *corrections);
 }
 
+// {"version", "court_id", corrections...}: release and send to a court of the tenant's directory.
+Result<DocumentRow> send_to_court(const Caller& c, Stores& s, const std::string& id, const httplib::Request&,
+                                  const ActionBody& body) {
+  auto corrections = parse_corrections(body.json);
+  if (!corrections) return fail(corrections.error());
+  auto court = optional_text(body.json, "court_id", 64);
+  if (!court) return fail(court.error());
+  if (!*court || (*court)->empty()) return fail(ErrorKind::kInvalidInput, "court_id is required: the court's XJustiz ID");
+  return s.desk->send_to_court(c.scope, c.who(), id, body.version, **court, *corrections);
+}
+
 Result<DocumentRow> file_anyway(const Caller& c, Stores& s, const std::string& id, const httplib::Request&,
                                 const ActionBody& body) {
   auto note = optional_text(body.json, "note", kMaxNoteBytes);
@@ -180,6 +191,7 @@ void resplit(const Caller& c, Stores& s, const httplib::Request& req, httplib::R
 void add_action_api_routes(httplib::Server& server, WebState& state) {
   const std::string doc = R"(/api/documents/([A-Za-z0-9_-]{1,64}))";
   server.Post(doc + "/release", action(state, "release", release));
+  server.Post(doc + "/send-to-court", action(state, "send to court", send_to_court));
   server.Post(doc + "/file-anyway", action(state, "file anyway", file_anyway));
   server.Post(doc + "/rescan", action(state, "request rescan", rescan));
   server.Post(doc + "/reject", action(state, "reject", reject));
