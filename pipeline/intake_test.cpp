@@ -96,6 +96,18 @@ TEST_F(IntakeTest, ReadsManifestIntoTheRecord) {
   EXPECT_FALSE(std::filesystem::exists(home_.inbox("default") / "scan.tif.json"));
 }
 
+TEST_F(IntakeTest, RecordsTheChannelSoRoutingCanTellScansFromUploads) {
+  drop("scan.tif", kTiffHeader + "scanned");
+  EXPECT_EQ(intake_->scan_once(now_ms()), 1);
+  const auto upload = drop("upload.tif", kTiffHeader + "uploaded");
+  ASSERT_TRUE(intake_->ingest(upload, "default", false, "submit", kChannelUpload));
+  auto rows = jobs_->list(std::string("QUEUED"), 10);
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& row : *rows) {
+    EXPECT_EQ(row.record["source"]["channel"], row.source_file == "scan.tif" ? "scan" : "upload") << row.source_file;
+  }
+}
+
 TEST_F(IntakeTest, FileIngestedButNotRemovedBeforeCrashIsNotIngestedTwice) {
   auto path = drop("scan.tif", kTiffHeader + "x");
   auto first = intake_->ingest(path, "default", false, "test");  // as if we crashed before removing

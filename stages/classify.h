@@ -40,7 +40,7 @@
 //                   (the other case numbers, best first),
 //     "text_fingerprint": "mh128x16:…" or null when the text is too short to compare
 //                   (classifiers/near_duplicate.h; the route stage looks for near-duplicates),
-//     "sources": {"doc_type", "case_number", "court_file_number", "court", "letter_date"}}
+//     "sources": {"doc_type", "case_number", "court_file_number", "court", "sender", "letter_date"}}
 // Idempotent; failures only from a missing OCR text, blob store faults or bad rules.
 // make_classify_stage fails when the configured model cannot be loaded.
 #pragma once

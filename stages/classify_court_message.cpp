@@ -80,11 +80,16 @@ void apply_court_message(const json& egvp, json& c) {
     c["sources"]["court_file_number"] = text_at(c, "court_file_number") == number ? "egvp+text" : "egvp";
     c["court_file_number"] = number;
   }
-  if (const std::string court = text_at(egvp, "court_name"); !court.empty()) {
-    json field = stated_field(court);
-    field["xjustiz_id"] = egvp.value("court_id", json());
-    c["court"] = field;
-    c["sources"]["court"] = "egvp";
+  if (const std::string sender = text_at(egvp, "court_name"); !sender.empty()) {
+    // Who sent it, whatever letterhead the text shows; a court (by its XJustiz ID) is the court.
+    c["sender"] = stated_field(sender);
+    c["sources"]["sender"] = "egvp";
+    if (!text_at(egvp, "court_id").empty()) {
+      json field = stated_field(sender);
+      field["xjustiz_id"] = egvp["court_id"];
+      c["court"] = field;
+      c["sources"]["court"] = "egvp";
+    }
   }
   if (const std::string date = text_at(egvp, "document_date"); !date.empty()) {
     c["sources"]["letter_date"] = text_at(c, "letter_date") == date ? "egvp+text" : "egvp";
@@ -101,7 +106,7 @@ void fill_value_sources(json& c) {
   if (!sources.contains("case_number")) {
     sources["case_number"] = has_value("case_number") ? c.value("case_number_source", json("text")) : json(nullptr);
   }
-  for (const char* key : {"court_file_number", "court", "letter_date"}) {
+  for (const char* key : {"court_file_number", "court", "sender", "letter_date"}) {
     if (!sources.contains(key)) sources[key] = has_value(key) ? json("text") : json(nullptr);
   }
 }

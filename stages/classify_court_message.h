@@ -10,11 +10,11 @@
 //                   "egvp+text" when the text shows it too (its position is kept), else
 //                   kCourtCaseNumberConfidence and "egvp"; the text's own number becomes a
 //                   candidate. The route stage still checks it against the registry.
-//   court_file_number, court (with its XJustiz ID), letter_date: the message's values,
-//                   confidence 1.0.
+//   court_file_number, court (with its XJustiz ID), sender (the court), letter_date: the
+//                   message's values, confidence 1.0.
 // and records in classification.sources which values the message gave. fill_value_sources
 // completes classification.sources for every document: {"doc_type", "case_number",
-// "court_file_number", "court", "letter_date"}, each "egvp", "egvp+text", "text", "hint",
+// "court_file_number", "court", "sender", "letter_date"}, each "egvp", "egvp+text", "text", "hint",
 // "hint+text", or null when there is no value.
 #pragma once
 

@@ -46,8 +46,9 @@ TEST(ClassifyCourtMessage, ClassifyCourtMessage_TheCourtsTypeAndNumbersOutrankTh
   EXPECT_EQ(c["court"]["value"], "Verwaltungsgericht Ansbach");
   EXPECT_EQ(c["court"]["xjustiz_id"], "D6248");
   EXPECT_EQ(c["letter_date"], "2026-11-28");
+  EXPECT_EQ(c["sender"]["value"], "Verwaltungsgericht Ansbach");
   EXPECT_EQ(c["sources"], json({{"doc_type", "egvp"}, {"case_number", "egvp"}, {"court_file_number", "egvp"},
-                                {"court", "egvp"}, {"letter_date", "egvp"}}));
+                                {"court", "egvp"}, {"sender", "egvp"}, {"letter_date", "egvp"}}));
 }
 
 TEST(ClassifyCourtMessage, ClassifyCourtMessage_ANumberTheTextShowsTooIsSureAndKeepsItsPosition) {
