@@ -8,6 +8,7 @@
 #include "connectors/testing_xjustiz_packages.h"
 #include "connectors/xjustiz_inbound.h"
 #include "pipeline/durable_file.h"
+#include "pipeline/testing_intake_home.h"
 
 namespace zpe {
 namespace {
@@ -33,20 +34,10 @@ MessageSpec judgment_and_scan() {
 class EgvpIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    home_.root = fs::temp_directory_path() / ("zpe-egvp-intake-" + random_hex(4));
-    auto config = Config::from_text("[intake]\nstable_ms = 0\n");
-    ASSERT_TRUE(config);
-    config_ = std::make_unique<Config>(*config);
-    ASSERT_TRUE(home_.create(config_->tenants()));
-    auto jobs = JobStore::open(home_.job_store());
-    ASSERT_TRUE(jobs);
-    jobs_ = std::move(*jobs);
-    blobs_ = std::make_unique<BlobStore>(home_.blobs());
     auto lists = XJustizCodeLists::load(fs::path(ZPE_SOURCE_DIR) / "data" / "xjustiz");
     ASSERT_TRUE(lists) << lists.error().message;
     intake_ = std::make_unique<EgvpIntake>(*config_, home_, *jobs_, *blobs_, std::move(*lists), PackageLimits{});
   }
-  void TearDown() override { fs::remove_all(home_.root); }
 
   fs::path drop_zip(const std::string& name, const std::string& bytes) {
     const fs::path path = home_.inbox_egvp("default") / name;
@@ -81,10 +72,11 @@ class EgvpIntakeTest : public ::testing::Test {
     return quarantined[0].reason;
   }
 
-  Home home_;
-  std::unique_ptr<Config> config_;
-  std::unique_ptr<JobStore> jobs_;
-  std::unique_ptr<BlobStore> blobs_;
+  testing::IntakeHome store_;
+  Home& home_ = store_.home;
+  std::unique_ptr<Config>& config_ = store_.config;
+  std::unique_ptr<JobStore>& jobs_ = store_.jobs;
+  std::unique_ptr<BlobStore>& blobs_ = store_.blobs;
   std::unique_ptr<EgvpIntake> intake_;
 };
 
