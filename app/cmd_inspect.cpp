@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "connectors/egvp_intake.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
 
@@ -84,7 +85,7 @@ int submit(const GlobalOptions& options, const std::vector<std::string>& files, 
   Intake intake(opened->env.config, opened->env.home, *opened->jobs, blobs);
   int rc = kOk;
   for (const auto& file : files) {
-    auto result = intake.ingest(file, tenant, false, "submit");
+    auto result = intake.ingest(file, tenant, false, "submit", kChannelUpload);
     if (!result) {
       std::printf("%s: error: %s\n", file.c_str(), result.error().message.c_str());
       rc = result.error().kind == ErrorKind::kNotFound ? kNotFound : kFailed;
@@ -107,8 +108,10 @@ int status(const GlobalOptions& options, bool as_json) {
     return kFailed;
   }
   int waiting = Intake::count_waiting(opened->env.home, opened->env.config.tenants());
+  const int egvp_waiting = EgvpIntake::count_waiting(opened->env.home, opened->env.config.tenants());
   if (as_json) {
     nlohmann::json out = {{"documents_per_state", sum->documents_per_state}, {"inbox_waiting", waiting},
+                          {"egvp_inbox_waiting", egvp_waiting},
                           {"unacked_events", sum->unacked_events}};
     for (const auto& [stage, b] : sum->backlog_per_stage) out["backlog_per_stage"][stage] = {{"queued", b.first}, {"running", b.second}};
     for (const auto& [stage, t] : sum->stage_time) out["stage_time"][stage] = {{"runs", t.first}, {"mean_ms", t.second}};
@@ -120,7 +123,8 @@ int status(const GlobalOptions& options, bool as_json) {
     std::printf("%s\n", out.dump(2).c_str());
     return kOk;
   }
-  std::printf("home: %s\ninbox: %d file(s) waiting\n\ndocuments per state:\n", opened->env.home.root.c_str(), waiting);
+  std::printf("home: %s\ninbox: %d file(s) waiting\ncourt mailbox in: %d package(s) waiting\n\ndocuments per state:\n",
+              opened->env.home.root.c_str(), waiting, egvp_waiting);
   for (const auto& [state, n] : sum->documents_per_state) std::printf("  %-12s %lld\n", state.c_str(), static_cast<long long>(n));
   std::printf("\nbacklog per stage (queued / running):\n");
   if (sum->backlog_per_stage.empty()) std::printf("  (none)\n");

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "connectors/egvp_intake.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
 #include "pipeline/supervisor.h"
@@ -66,6 +67,7 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
 
 bool is_idle(JobStore& jobs, const Environment& env) {
   if (Intake::count_waiting(env.home, env.config.tenants()) > 0) return false;
+  if (EgvpIntake::count_waiting(env.home, env.config.tenants()) > 0) return false;
   auto in_flight = jobs.in_flight();
   if (!in_flight || *in_flight != 0) return false;
   if (!archive_enabled(env)) return true;

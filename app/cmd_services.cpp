@@ -9,9 +9,11 @@
 
 #include "app/app.h"
 #include "connectors/casefile_sink.h"
+#include "connectors/egvp_intake.h"
 #include "pipeline/dispatcher.h"
 #include "pipeline/intake.h"
 #include "pipeline/worker.h"
+#include "stages/settings_path.h"
 
 namespace zpe::app {
 
@@ -69,6 +71,19 @@ int run_worker(const GlobalOptions& options, const std::string& stage_name, std:
   return loop.run(stop_flag());
 }
 
+// The court mailbox in ([egvp.inbound]); nothing when it is disabled.
+Result<std::unique_ptr<EgvpIntake>> make_egvp_intake(const Environment& env, JobStore& jobs, BlobStore& blobs) {
+  auto settings = read_egvp_inbound_settings(env.config);
+  if (!settings) return fail(settings.error());
+  if (!settings->enabled) return std::unique_ptr<EgvpIntake>();
+  const auto dir = resolve_settings_path(settings->code_lists, {{"home", env.home.root.string()}});
+  auto lists = XJustizCodeLists::load(dir);
+  if (!lists) return fail(lists.error().kind, "[egvp.inbound] code_lists: " + lists.error().message);
+  spdlog::info("intake: court mailbox in: watching {}/<tenant>/ (code lists: {})",
+               (env.home.root / "inbox-egvp").string(), lists->versions());
+  return std::make_unique<EgvpIntake>(env.config, env.home, jobs, blobs, std::move(*lists), settings->limits);
+}
+
 int run_intake(const GlobalOptions& options) {
   set_up_logging("intake", options.log_level);
   auto env = load_environment(options);
@@ -84,11 +99,17 @@ int run_intake(const GlobalOptions& options) {
   }
   BlobStore blobs(env->home.blobs());
   Intake intake(env->config, env->home, **jobs, blobs);
+  auto egvp = make_egvp_intake(*env, **jobs, blobs);
+  if (!egvp) {
+    spdlog::error("intake: {}", egvp.error().message);
+    return kBadArgs;
+  }
   install_stop_signals();
   spdlog::info("intake: watching {}/<tenant>/ for tenants {}", (env->home.root / "inbox").string(),
                nlohmann::json(env->config.tenants()).dump());
   while (!stop_flag().load()) {
     intake.scan_once(now_ms());
+    if (*egvp) (*egvp)->scan_once(now_ms());
     std::this_thread::sleep_for(std::chrono::milliseconds(env->config.intake_scan_interval_ms()));
   }
   spdlog::info("intake: stopped");
@@ -134,7 +155,7 @@ void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action)
   worker->add_option("--connect", *connect, "the dispatcher's endpoint (default: dispatcher.endpoint from config)");
   worker->callback([&, stage, connect] { action = [&, stage, connect] { return run_worker(options, *stage, *connect); }; });
 
-  auto* intake = app.add_subcommand("intake", "watch inbox/<tenant>/ and ingest complete files");
+  auto* intake = app.add_subcommand("intake", "watch inbox/<tenant>/ (scans) and inbox-egvp/<tenant>/ (court mailbox packages) and ingest what is complete");
   intake->callback([&] { action = [&] { return run_intake(options); }; });
 
   auto* sink = app.add_subcommand("casefile-sink", "reference case-system consumer: writes casefiles/<case>/<doc>.pdf|json");

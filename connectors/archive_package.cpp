@@ -63,15 +63,28 @@ void append_xml(std::string& out, const std::string& name, const json& value, in
   }
 }
 
+// The court-mailbox package a document came in (record.source.egvp), kept whole beside its
+// original: "original/egvp-package/<package file>" and its SHA-256; nothing for other documents.
+std::pair<std::string, std::string> court_package_of(const json& record) {
+  const json& egvp = at(at(record, "source"), "egvp");
+  const std::string sha = string_at(egvp, "package_sha256");
+  if (sha.empty()) return {};
+  std::string name = fs::path(string_at(egvp, "package_file")).filename().string();
+  if (name.empty() || name.front() == '.') name = "package.zip";
+  return {"original/egvp-package/" + name, sha};
+}
+
 json metadata(const DocumentRow& row, const std::string& original_file, int64_t filed_ms, int64_t now_ms) {
   const json& record = row.record;
   const json& classification = at(record, "classification");
   const json& source = at(record, "source");
+  const auto [package_file, package_sha] = court_package_of(record);
   return {{"schema", kArchivePackageSchema},
           {"document_id", row.id},
           {"tenant", row.tenant},
           {"source", {{"file", at(source, "file")}, {"received_by", at(source, "received_by")},
-                      {"manifest", at(source, "manifest")}, {"source_pages", at(record, "source_pages")}}},
+                      {"channel", at(source, "channel")}, {"manifest", at(source, "manifest")},
+                      {"egvp", at(source, "egvp")}, {"source_pages", at(record, "source_pages")}}},
           {"case_number", at(at(record, "route"), "case_number")},
           // As filed: the route stage carries the operator's corrections where they gave any.
           {"doc_type", at(at(record, "route"), "doc_type").is_null() ? at(classification, "doc_type")
@@ -86,7 +99,9 @@ json metadata(const DocumentRow& row, const std::string& original_file, int64_t 
           {"hashes", {{"original", {{"file", "original/" + original_file},
                                     {"sha256", at(at(record, "original"), "sha256")}}},
                       {"pdf", {{"file", "document.pdf"}, {"sha256", at(at(record, "pdf"), "sha256")},
-                               {"conformance", at(at(record, "pdf"), "conformance")}}}}},
+                               {"conformance", at(at(record, "pdf"), "conformance")}}},
+                      {"egvp_package", package_sha.empty() ? json()
+                                                           : json{{"file", package_file}, {"sha256", package_sha}}}}},
           {"stage_versions", at(record, "stage_versions")},
           {"state", row.state},
           // A rejected document is archived with the operator's reason (docs/ARCHIVE.md).
@@ -126,6 +141,11 @@ Result<std::map<std::string, std::string>> package_files(JobStore& jobs, const B
   auto original = blob(row.sha256_original, "original");
   if (!original) return fail(original.error());
   files["original/" + original_file] = std::move(*original);
+  if (const auto [package_file, package_sha] = court_package_of(row.record); !package_sha.empty()) {
+    auto package = blob(package_sha, "court-mailbox package");
+    if (!package) return fail(package.error());
+    files[package_file] = std::move(*package);
+  }
   for (const auto& [key, name] : {std::pair{"text_blob", "text.txt"}, std::pair{"alto_blob", "alto.xml"}}) {
     const std::string sha = string_at(at(row.record, "ocr"), key);
     if (sha.empty()) continue;
@@ -157,13 +177,18 @@ std::string manifest_of(const std::map<std::string, std::string>& files) {
 }
 
 Status write_files(const fs::path& dir, const std::map<std::string, std::string>& files) {
+  std::set<fs::path> folders;
   for (const auto& [path, bytes] : files) {
     std::error_code ec;
     fs::create_directories((dir / path).parent_path(), ec);
     if (ec) return fail(ErrorKind::kIOError, "cannot create " + (dir / path).parent_path().string() + ": " + ec.message());
     if (auto st = write_file_durably(dir / path, bytes); !st) return st;
+    folders.insert((dir / path).parent_path());
   }
-  if (auto st = fsync_directory(dir / "original"); !st) return st;
+  // Deepest first, so each folder's entry is durable in its parent.
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+    if (auto st = fsync_directory(*it); !st) return st;
+  }
   return fsync_directory(dir);
 }
 

@@ -1,7 +1,8 @@
 // The archive connector: each filed document becomes a write-once archival package under
 // <home>/archive/<yyyy>/<mm>/<document id>/ (yyyy/mm: when it was filed, UTC). The format
 // is specified in docs/ARCHIVE.md: document.pdf (the final PDF/A), original/<file as
-// received>, text.txt, alto.xml, metadata.json + metadata.xml, audit.jsonl (the document's
+// received> (and, for a document from the court mailbox, original/egvp-package/<package>.zip:
+// the whole XJustiz package it came in), text.txt, alto.xml, metadata.json + metadata.xml, audit.jsonl (the document's
 // audit records with their chain hashes) and manifest-sha256.txt (SHA-256 of every other file).
 //
 // write_package is idempotent and restart-safe: it builds the package in

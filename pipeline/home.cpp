@@ -9,6 +9,7 @@ Status Home::create(const std::vector<std::string>& tenants) const {
   std::vector<std::filesystem::path> dirs = {var(), blobs(), casefiles()};
   for (const auto& t : tenants) {
     dirs.push_back(inbox(t));
+    dirs.push_back(inbox_egvp(t));
     dirs.push_back(quarantine(t));
   }
   for (const auto& d : dirs) {

@@ -2,6 +2,7 @@
 // default ./zpe-home). Knows the layout; create() makes the folders that must exist.
 //
 //   inbox/<tenant>/     watch folders (scanners drop files here)
+//   inbox-egvp/<tenant>/  the court mailbox's inbound packages (connectors/egvp_intake.h)
 //   var/jobs.sqlite     the job store
 //   var/blobs/          the blob store
 //   quarantine/<tenant>/  refused input with a <name>.reason.txt beside it
@@ -21,6 +22,7 @@ struct Home {
   std::filesystem::path root;
 
   std::filesystem::path inbox(const std::string& tenant) const { return root / "inbox" / tenant; }
+  std::filesystem::path inbox_egvp(const std::string& tenant) const { return root / "inbox-egvp" / tenant; }
   std::filesystem::path var() const { return root / "var"; }
   std::filesystem::path job_store() const { return root / "var" / "jobs.sqlite"; }
   std::filesystem::path blobs() const { return root / "var" / "blobs"; }

@@ -13,15 +13,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string iso_time_utc(int64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string describe_start(std::string_view bytes) {
   std::string out;
   for (size_t i = 0; i < bytes.size() && i < 8; ++i) {
@@ -34,6 +25,15 @@ std::string describe_start(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string iso_time_utc(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 bool is_ignored_inbox_name(const std::string& name) {
   return name.empty() || name[0] == '.' || ends_with(name, ".part") || ends_with(name, ".tmp") ||
@@ -54,10 +54,10 @@ Result<std::string> sniff_media_type(std::string_view b) {
 }
 
 Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs)
-    : config_(config), home_(home), jobs_(jobs), blobs_(blobs) {}
+    : config_(config), home_(home), jobs_(jobs), blobs_(blobs), stability_(config.intake_stable_ms()) {}
 
 Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std::string& tenant,
-                                    bool remove_source, const std::string& actor) {
+                                    bool remove_source, const std::string& actor, const std::string& channel) {
   const std::string name = file.filename().string();
   std::error_code ec;
   auto size = std::filesystem::file_size(file, ec);
@@ -115,7 +115,7 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
   doc.record = {{"document_id", doc.id},
                 {"tenant", tenant},
                 {"source", {{"file", name}, {"size", size}, {"received_at", iso_time_utc(now)},
-                            {"received_by", actor}, {"manifest", manifest}}},
+                            {"received_by", actor}, {"channel", channel}, {"manifest", manifest}}},
                 {"original", {{"sha256", *sha}, {"size", size}, {"media_type", media_type}}}};
   // A rescan the clearing station asked for names the document it replaces (docs/PROTOCOL.md).
   if (manifest.is_object() && manifest.contains("rescan_of") && manifest["rescan_of"].is_string()) {
@@ -144,7 +144,6 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
 
 int Intake::scan_once(int64_t now) {
   int taken = 0;
-  const int64_t stable_ms = config_.intake_stable_ms();
   for (const auto& tenant : config_.tenants()) {
     std::error_code ec;
     std::filesystem::directory_iterator dir(home_.inbox(tenant), ec), end;
@@ -154,14 +153,9 @@ int Intake::scan_once(int64_t now) {
       auto size = dir->file_size(ec);
       auto mtime = dir->last_write_time(ec);
       if (ec) continue;
-      auto [it, inserted] = seen_.try_emplace(path, Seen{size, mtime, now});
-      if (!inserted && (it->second.size != size || it->second.mtime != mtime)) {
-        it->second = Seen{size, mtime, now};
-      }
-      bool old_enough = std::filesystem::file_time_type::clock::now() - mtime >= std::chrono::milliseconds(stable_ms);
-      if (!old_enough && now - it->second.unchanged_since_ms < stable_ms) continue;
+      if (!stability_.is_complete(path, size, mtime, now)) continue;
       auto result = ingest(path, tenant, true, "intake");
-      seen_.erase(path);
+      stability_.forget(path);
       if (!result) {
         spdlog::error("intake: {}: {}", path.string(), result.error().describe());
         continue;

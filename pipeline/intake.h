@@ -16,15 +16,20 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 
 #include "pipeline/blob_store.h"
 #include "pipeline/config.h"
 #include "pipeline/home.h"
+#include "pipeline/inbox_stability.h"
 #include "pipeline/job_store.h"
 
 namespace zpe {
+
+// record.source.channel: where a document came from.
+inline constexpr const char* kChannelScan = "scan";
+inline constexpr const char* kChannelUpload = "upload";
+inline constexpr const char* kChannelEgvp = "egvp";
 
 struct IngestResult {
   std::string document_id;
@@ -41,27 +46,27 @@ class Intake {
   Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs);
 
   // Takes one file for `tenant`. With remove_source the file (and its manifest) leave
-  // the inbox once the document is durably recorded.
+  // the inbox once the document is durably recorded. `channel` goes into
+  // record.source.channel so routing can tell sources apart: "scan" (the watch folder),
+  // "upload" (`zpe submit`); the court mailbox ("egvp") has its own intake.
   Result<IngestResult> ingest(const std::filesystem::path& file, const std::string& tenant,
-                              bool remove_source, const std::string& actor);
+                              bool remove_source, const std::string& actor,
+                              const std::string& channel = kChannelScan);
   // One pass over every tenant's inbox; returns how many files were taken.
   int scan_once(int64_t now_ms);
   // Files in the inboxes that will be taken (complete or still being written).
   static int count_waiting(const Home& home, const std::vector<std::string>& tenants);
 
  private:
-  struct Seen {
-    uintmax_t size = 0;
-    std::filesystem::file_time_type mtime;
-    int64_t unchanged_since_ms = 0;
-  };
-
   const Config& config_;
   Home home_;
   JobStore& jobs_;
   BlobStore& blobs_;
-  std::map<std::filesystem::path, Seen> seen_;
+  InboxStability stability_;
 };
+
+// "2026-12-02T19:35:57Z": when a document was received (record.source.received_at).
+std::string iso_time_utc(int64_t ms);
 
 // True for names intake never takes: hidden, partial or temporary files, manifests.
 bool is_ignored_inbox_name(const std::string& name);

@@ -5,25 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/testing_intake_home.h"
 
 namespace zpe {
 namespace {
 
 class IntakeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    home_.root = std::filesystem::temp_directory_path() / ("zpe-intake-" + random_hex(4));
-    auto config = Config::from_text("[intake]\nstable_ms = 0\n");
-    ASSERT_TRUE(config);
-    config_ = std::make_unique<Config>(*config);
-    ASSERT_TRUE(home_.create(config_->tenants()));
-    auto jobs = JobStore::open(home_.job_store());
-    ASSERT_TRUE(jobs);
-    jobs_ = std::move(*jobs);
-    blobs_ = std::make_unique<BlobStore>(home_.blobs());
-    intake_ = std::make_unique<Intake>(*config_, home_, *jobs_, *blobs_);
-  }
-  void TearDown() override { std::filesystem::remove_all(home_.root); }
+  void SetUp() override { intake_ = std::make_unique<Intake>(*config_, home_, *jobs_, *blobs_); }
 
   std::filesystem::path drop(const std::string& name, const std::string& bytes) {
     auto path = home_.inbox("default") / name;
@@ -31,10 +20,11 @@ class IntakeTest : public ::testing::Test {
     return path;
   }
 
-  Home home_;
-  std::unique_ptr<Config> config_;
-  std::unique_ptr<JobStore> jobs_;
-  std::unique_ptr<BlobStore> blobs_;
+  testing::IntakeHome store_;
+  Home& home_ = store_.home;
+  std::unique_ptr<Config>& config_ = store_.config;
+  std::unique_ptr<JobStore>& jobs_ = store_.jobs;
+  std::unique_ptr<BlobStore>& blobs_ = store_.blobs;
   std::unique_ptr<Intake> intake_;
 };
 
@@ -94,6 +84,18 @@ TEST_F(IntakeTest, ReadsManifestIntoTheRecord) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].record["source"]["manifest"]["batch_id"], "B-17");
   EXPECT_FALSE(std::filesystem::exists(home_.inbox("default") / "scan.tif.json"));
+}
+
+TEST_F(IntakeTest, RecordsTheChannelSoRoutingCanTellScansFromUploads) {
+  drop("scan.tif", kTiffHeader + "scanned");
+  EXPECT_EQ(intake_->scan_once(now_ms()), 1);
+  const auto upload = drop("upload.tif", kTiffHeader + "uploaded");
+  ASSERT_TRUE(intake_->ingest(upload, "default", false, "submit", kChannelUpload));
+  auto rows = jobs_->list(std::string("QUEUED"), 10);
+  ASSERT_EQ(rows->size(), 2u);
+  for (const auto& row : *rows) {
+    EXPECT_EQ(row.record["source"]["channel"], row.source_file == "scan.tif" ? "scan" : "upload") << row.source_file;
+  }
 }
 
 TEST_F(IntakeTest, FileIngestedButNotRemovedBeforeCrashIsNotIngestedTwice) {

@@ -21,4 +21,13 @@ Result<std::filesystem::path> write_quarantine(const Home& home, const std::stri
                                                std::string_view original_bytes,
                                                const std::string& reason);
 
+// Moves `source` (a file or a whole folder, as received) to
+// quarantine/<tenant>/<document id>-<its name> by renaming it (same file system: the home),
+// and writes the .reason.txt beside it. Used for court-mailbox packages, which are kept
+// exactly as they arrived. The source is gone from where it was afterwards.
+Result<std::filesystem::path> move_to_quarantine(const Home& home, const std::string& tenant,
+                                                 const std::string& document_id,
+                                                 const std::filesystem::path& source,
+                                                 const std::string& reason);
+
 }  // namespace zpe

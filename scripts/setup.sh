@@ -38,6 +38,7 @@ packages=(
   libspdlog-dev           # logging
   libexpected-dev         # tl::expected for Result<T>
   libpugixml-dev          # reads the ALTO layout back: word boxes and confidences for classification
+  libzip-dev              # court mailbox (EGVP) packages arrive as zip: checked entry by entry before anything is extracted
   # --- samples and test tooling ---
   python3 python3-pil     # samples/generate_letters.py renders synthetic letters
   fonts-dejavu-core fonts-liberation  # fonts for the synthetic letters

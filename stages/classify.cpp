@@ -14,6 +14,7 @@
 #include "classifiers/letter_fields.h"
 #include "classifiers/ocr_layout.h"
 #include "classifiers/near_duplicate.h"
+#include "stages/classify_court_message.h"
 #include "stages/doc_type_decision.h"
 #include "stages/settings_path.h"
 #include "stages/stage_io.h"
@@ -197,7 +198,7 @@ class ClassifyStage final : public Stage {
   explicit ClassifyStage(std::optional<cls::DocTypeModel> model) : model_(std::move(model)) {}
   std::string_view name() const override { return "classify"; }
   std::string version() const override {
-    return std::string("classify/3 rules-1") + (model_ ? " " + model_->version() : "");
+    return std::string("classify/4 rules-1") + (model_ ? " " + model_->version() : "");
   }
 
   StageOutcome run(const StageContext& context) override {
@@ -221,6 +222,9 @@ class ClassifyStage final : public Stage {
     classification.update(describe_other_fields(*text, positions));
     const auto fingerprint = cls::fingerprint_text(*text);
     classification["text_fingerprint"] = fingerprint ? json(cls::encode_fingerprint(*fingerprint)) : json(nullptr);
+    // A court's XJustiz message says what it sent: that outranks the text.
+    apply_court_message(court_message_of(context.record), classification);
+    fill_value_sources(classification);
     StageResult result;
     result.patch["classification"] = std::move(classification);
     return result;

@@ -16,14 +16,18 @@
 // with the numbers found in the text: the higher confidence wins, the hint wins ties. The
 // doc_type hint works the same way (>= 0.9 when the rules agree, else a 0.5 proposal).
 //
+// A document from the court mailbox (record.source.egvp) takes its type, case number, court
+// file number, court and date from the court's XJustiz message where it gives them
+// (stages/classify_court_message.h); classification.sources says where each value came from.
+//
 // Patch:
 //   classification: {"version",
-//     "doc_type", "doc_type_confidence", "doc_type_source": "text"|"hint"|"hint+text",
+//     "doc_type", "doc_type_confidence", "doc_type_source": "text"|"hint"|"hint+text"|"egvp"|"egvp+text",
 //     "doc_type_method": "rule"|"model+keywords"|"model"|"keywords"|..., "doc_type_evidence": [...],
 //     "court_file_number": "A 5 K 1234/23" or null, "court_file_numbers": [{"value",
 //     "confidence", "page", "offset", "text"}, ...], "court", "sender": {same} or null,
 //     "case_number": "8123456-423" or null, "case_number_confidence",
-//     "case_number_source": "text"|"hint"|"hint+text" or null,
+//     "case_number_source": "text"|"hint"|"hint+text"|"egvp"|"egvp+text" or null,
 //     "case_number_position": {"page" (1-based), "offset" (byte offset in the whole OCR
 //                              text), "text" (as OCR read it), "box": {"left", "top", "right",
 //                              "bottom", "page_width", "page_height"} in the page image's
@@ -35,7 +39,8 @@
 //     "candidates": [{"case_number", "confidence", "source", "page", "offset", "text"}, ...]
 //                   (the other case numbers, best first),
 //     "text_fingerprint": "mh128x16:…" or null when the text is too short to compare
-//                   (classifiers/near_duplicate.h; the route stage looks for near-duplicates)}
+//                   (classifiers/near_duplicate.h; the route stage looks for near-duplicates),
+//     "sources": {"doc_type", "case_number", "court_file_number", "court", "sender", "letter_date"}}
 // Idempotent; failures only from a missing OCR text, blob store faults or bad rules.
 // make_classify_stage fails when the configured model cannot be loaded.
 #pragma once

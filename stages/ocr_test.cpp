@@ -194,19 +194,7 @@ TEST_F(OcrStageTest, OcrStage_UsesTheTenantsLanguage) {
 
 // A born-digital PDF: one A4 page with real text in Helvetica (no image).
 std::string born_digital_pdf() {
-  PoDoFo::PdfMemDocument document;
-  PoDoFo::PdfPage* page = document.CreatePage(PoDoFo::PdfPage::CreateStandardPageSize(PoDoFo::ePdfPageSize_A4));
-  PoDoFo::PdfPainter painter;
-  painter.SetPage(page);
-  painter.SetFont(document.CreateFont("Helvetica"));
-  painter.GetFont()->SetFontSize(12);
-  painter.DrawText(72, 700, PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>("Aktenzeichen 8123456-423")));
-  painter.DrawText(72, 680, PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>("Verwaltungsgericht Ansbach")));
-  painter.FinishPage();
-  PoDoFo::PdfRefCountedBuffer buffer;
-  PoDoFo::PdfOutputDevice device(&buffer);
-  document.Write(&device);
-  return std::string(buffer.GetBuffer(), device.GetLength());
+  return testing::text_pdf({"Aktenzeichen 8123456-423", "Verwaltungsgericht Ansbach"});
 }
 
 TEST_F(OcrStageTest, OcrStage_BornDigitalPdfKeepsItsOwnTextWithoutOcr) {

@@ -74,6 +74,27 @@ inline std::string stream_text(const PoDoFo::PdfObject* object) {
   return text;
 }
 
+// A born-digital PDF: one A4 page of real text in Helvetica (no image), one line each
+// `line_step` points from `top` down, as office or court software writes it.
+inline std::string text_pdf(const std::vector<std::string>& lines, double top = 700, double line_step = 20) {
+  PoDoFo::PdfMemDocument document;
+  PoDoFo::PdfPage* page = document.CreatePage(PoDoFo::PdfPage::CreateStandardPageSize(PoDoFo::ePdfPageSize_A4));
+  PoDoFo::PdfPainter painter;
+  painter.SetPage(page);
+  painter.SetFont(document.CreateFont("Helvetica"));
+  painter.GetFont()->SetFontSize(12);
+  double y = top;
+  for (const std::string& line : lines) {
+    painter.DrawText(72, y, PoDoFo::PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(line.c_str())));
+    y -= line_step;
+  }
+  painter.FinishPage();
+  PoDoFo::PdfRefCountedBuffer buffer;
+  PoDoFo::PdfOutputDevice device(&buffer);
+  document.Write(&device);
+  return std::string(buffer.GetBuffer(), device.GetLength());
+}
+
 // Everything that keeps `pdf` from carrying the PDF/A-2b markers; empty when all are there.
 inline std::vector<std::string> pdfa_problems(const std::string& pdf) {
   std::vector<std::string> problems;

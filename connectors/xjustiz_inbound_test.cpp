@@ -1,0 +1,97 @@
+#include "connectors/xjustiz_inbound.h"
+
+#include <gtest/gtest.h>
+
+#include "connectors/testing_xjustiz_packages.h"
+
+namespace zpe {
+namespace {
+
+using testing::MessageDocument;
+using testing::MessageSpec;
+using testing::xjustiz_message;
+
+MessageSpec two_documents() {
+  MessageSpec spec;
+  spec.documents = {MessageDocument{"urteil.pdf", "066", "2026-11-28", "", "001"},
+                    MessageDocument{"anlage-scan.png", "213", "", "2026-11-29", "001"}};
+  return spec;
+}
+
+std::string reason_of(const std::string& xml) {
+  auto parsed = parse_inbound_message(xml);
+  EXPECT_FALSE(parsed);
+  return parsed ? "" : parsed.error().message;
+}
+
+TEST(XJustizInbound, XJustizInbound_ReadsHeaderBasicDataAndDocumentsByLocalName) {
+  auto parsed = parse_inbound_message(xjustiz_message(two_documents()));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->message_id, "5f0c6a1e-6d3b-4a57-9c1e-0b8f4f2b7a10");
+  EXPECT_EQ(parsed->xjustiz_version, "3.4.1");
+  EXPECT_EQ(parsed->court_id, "D6248");
+  EXPECT_EQ(parsed->court_file_number, "AN 5 K 23.50123");
+  ASSERT_EQ(parsed->other_file_numbers.size(), 1u);
+  EXPECT_EQ(parsed->other_file_numbers[0], "8513179-224");
+  ASSERT_EQ(parsed->documents.size(), 2u);
+  EXPECT_EQ(parsed->documents[0].doc_type_code, "066");
+  EXPECT_EQ(parsed->documents[0].document_date, "2026-11-28");
+  ASSERT_EQ(parsed->documents[0].files.size(), 1u);
+  EXPECT_EQ(parsed->documents[0].files[0].name, "urteil.pdf");
+  EXPECT_EQ(parsed->documents[0].files[0].part_code, "001");
+  EXPECT_EQ(parsed->documents[1].scan_date, "2026-11-29");
+}
+
+TEST(XJustizInbound, XJustizInbound_RefusesDoctypeAndEntitiesBeforeParsing) {
+  const std::string laughs =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+      " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n]>\n<lolz>&lol2;</lolz>\n";
+  EXPECT_NE(reason_of(laughs).find("DOCTYPE declaration"), std::string::npos);
+  std::string with_entity = xjustiz_message(two_documents());
+  with_entity.insert(with_entity.find('\n') + 1, "<!ENTITY x \"y\">\n");
+  EXPECT_NE(reason_of(with_entity).find("ENTITY declaration"), std::string::npos);
+}
+
+TEST(XJustizInbound, XJustizInbound_RefusesBrokenXmlOtherMessagesNamespacesAndOldVersions) {
+  std::string broken = xjustiz_message(two_documents());
+  broken.resize(broken.size() / 2);
+  EXPECT_NE(reason_of(broken).find("not well-formed XML"), std::string::npos);
+  MessageSpec other = two_documents();
+  other.root = "nachricht.gds.basisnachricht.0005006";
+  EXPECT_NE(reason_of(xjustiz_message(other)).find("not an XJustiz nachricht.gds.uebermittlungSchriftgutobjekte"),
+            std::string::npos);
+  MessageSpec foreign = two_documents();
+  foreign.ns = "http://example.org/not-xjustiz";
+  EXPECT_NE(reason_of(xjustiz_message(foreign)).find("namespace"), std::string::npos);
+  MessageSpec old = two_documents();
+  old.version = "3.2.1";
+  EXPECT_NE(reason_of(xjustiz_message(old)).find("3.4 and later"), std::string::npos);
+  MessageSpec empty = two_documents();
+  empty.documents.clear();
+  EXPECT_NE(reason_of(xjustiz_message(empty)).find("lists no document"), std::string::npos);
+}
+
+TEST(XJustizInbound, XJustizInbound_RefusesFileNamesThatArePaths) {
+  for (const std::string name : {"../etc/passwd", "/etc/passwd", "sub/file.pdf", "..", ".hidden.pdf", "C:evil.pdf",
+                                 "a\\b.pdf", "bad\x01name.pdf"}) {
+    MessageSpec spec;
+    spec.documents = {MessageDocument{name, "066", "", "", "001"}};
+    EXPECT_NE(reason_of(xjustiz_message(spec)).find("names the file"), std::string::npos) << name;
+  }
+  MessageSpec twice;
+  twice.documents = {MessageDocument{"a.pdf", "066", "", "", "001"}, MessageDocument{"a.pdf", "206", "", "", "001"}};
+  EXPECT_NE(reason_of(xjustiz_message(twice)).find("named twice"), std::string::npos);
+}
+
+TEST(XJustizInbound, XJustizInbound_ValidatesNamesOneByOne) {
+  EXPECT_TRUE(validate_package_name("Urteil vom 28.11.2026 (Abschrift).pdf"));
+  EXPECT_TRUE(validate_package_name("Schriftsatz_Kläger.pdf"));
+  EXPECT_NE(validate_package_name("../x").error().message.find(".."), std::string::npos);
+  EXPECT_NE(validate_package_name("/abs").error().message.find("absolute"), std::string::npos);
+  EXPECT_FALSE(validate_package_name(""));
+  EXPECT_FALSE(validate_package_name(std::string(201, 'a')));
+  EXPECT_FALSE(validate_package_name("trailing."));
+}
+
+}  // namespace
+}  // namespace zpe
