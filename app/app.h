@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "connectors/egvp_outbox.h"
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/job_store.h"
@@ -56,6 +57,9 @@ struct Opened {
 };
 std::optional<Opened> open_store(const GlobalOptions& options, bool create);
 
+// "2026-12-02 14:03:11" in local time (app/cmd_inspect.cpp).
+std::string local_time(int64_t ms);
+
 // The chosen subcommand's work, set by its parse callback and run by main.
 using Action = std::function<int()>;
 
@@ -79,6 +83,19 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
 // `zpe web` (app/cmd_web.cpp) and `zpe user add|passwd|disable|enable|list` (app/cmd_user.cpp).
 void add_web_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
+// `zpe egvp send|list|receipts|run` (app/cmd_egvp.cpp).
+void add_egvp_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// The court mailbox's code lists and settings ([egvp], [[tenants.<t>.courts]]); prints the
+// error and returns nothing when they are missing or name a court not in GDS.Gerichte.
+struct EgvpSetup {
+  XJustizCodeLists lists;
+  EgvpSettings settings;
+};
+std::optional<EgvpSetup> load_egvp_setup(const Environment& env);
+// `zpe status`'s court-mailbox part: reads receipts, then prints (or adds to *as_json) the
+// packages waiting for a receipt, overdue and failed.
+void report_egvp_status(JobStore& jobs, const Environment& env, nlohmann::json* as_json);
 
 // The configured [stages.route] registry, resolved against the home, when it is a SQLite
 // registry (connectors/case_registry_source.h); nullopt for a CSV or no registry.

@@ -1,4 +1,5 @@
-// Commands that read or feed the job store directly: submit, status, show, list.
+// Commands that read or feed the job store directly: submit, status (with the court
+// mailbox's overdue packages, app/cmd_egvp.cpp), show, list.
 #include <cstdio>
 #include <ctime>
 
@@ -11,8 +12,6 @@
 
 namespace zpe::app {
 
-namespace {
-
 std::string local_time(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -21,8 +20,6 @@ std::string local_time(int64_t ms) {
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
 }
-
-}  // namespace
 
 std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
   set_up_logging("zpe", options.log_level);
@@ -120,6 +117,7 @@ int status(const GlobalOptions& options, bool as_json) {
       out["recent_failures"].push_back({{"document_id", f.document_id}, {"at_ms", f.at_ms}, {"action", f.action},
                                         {"detail", nlohmann::json::parse(f.detail, nullptr, false)}});
     }
+    report_egvp_status(*opened->jobs, opened->env, &out);
     std::printf("%s\n", out.dump(2).c_str());
     return kOk;
   }
@@ -137,6 +135,7 @@ int status(const GlobalOptions& options, bool as_json) {
   for (const auto& f : sum->recent_failures) {
     std::printf("  %s %s %s %s\n", local_time(f.at_ms).c_str(), f.document_id.c_str(), f.action.c_str(), f.detail.c_str());
   }
+  report_egvp_status(*opened->jobs, opened->env, nullptr);
   return kOk;
 }
 

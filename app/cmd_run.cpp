@@ -1,7 +1,8 @@
 // `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
 // configured number of workers per stage and (unless a real case system consumes the
 // feed) the reference case-file sink (which maintains the case registry when that is a
-// SQLite one), the archiver and the clearing station's web server ([web] enabled);
+// SQLite one), the archiver, the court mailbox (`zpe egvp run`, [egvp] enabled) and the
+// clearing station's web server ([web] enabled);
 // restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
 // flight and every case-file event is acknowledged, and prints what happened.
 #include <unistd.h>
@@ -39,6 +40,12 @@ bool archive_enabled(const Environment& env) {
   return !archive.is_object() || archive.value("enabled", true);
 }
 
+// [egvp] enabled (default true): `zpe run` starts `zpe egvp run`.
+bool egvp_enabled(const Environment& env) {
+  const auto& egvp = env.config.json().value("egvp", nlohmann::json::object());
+  return !egvp.is_object() || egvp.value("enabled", true);
+}
+
 std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environment& env) {
   auto base = child_base_args(options, env);
   auto with = [&](std::vector<std::string> extra) {
@@ -59,6 +66,8 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
                                                : with({"casefile-sink"})});
   }
   if (archive_enabled(env)) specs.push_back({"archiver", with({"archiver"})});
+  // The court mailbox: packages for documents the route stage sends to a court, and receipts.
+  if (egvp_enabled(env)) specs.push_back({"egvp", with({"egvp", "run"})});
   // The clearing station. A busy port makes only this child fail (exit 3, logged); the
   // supervisor retries it with back-off while the pipeline runs on.
   if (auto web = web::read_web_settings(env.config); web && web->enabled) specs.push_back({"web", with({"web"})});
@@ -121,6 +130,8 @@ int run_all(const GlobalOptions& options, const RunOptions& run) {
   set_up_logging("run", options.log_level);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
+  // A court directory naming a court that is not in GDS.Gerichte is refused at start-up.
+  if (!load_egvp_setup(*env)) return kBadArgs;
   if (auto st = env->home.create(env->config.tenants()); !st) {
     spdlog::error("{}", st.error().message);
     return kFailed;

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   add_clearing_commands(app, options, action);
   add_web_commands(app, options, action);
   add_user_commands(app, options, action);
+  add_egvp_commands(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

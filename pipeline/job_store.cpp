@@ -78,6 +78,25 @@ CREATE TABLE IF NOT EXISTS archived(
   package TEXT NOT NULL,
   manifest_sha256 TEXT NOT NULL,
   archived_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS egvp_packages(
+  package_id TEXT PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  court_id TEXT NOT NULL,
+  case_number TEXT NOT NULL,
+  court_file_number TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  written_ms INTEGER,
+  delivered_ms INTEGER,
+  failure TEXT,
+  receipt TEXT);
+CREATE INDEX IF NOT EXISTS egvp_packages_open ON egvp_packages(delivered_ms, written_ms);
+CREATE TABLE IF NOT EXISTS egvp_package_documents(
+  package_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  document_id TEXT NOT NULL,
+  PRIMARY KEY(package_id, position));
+CREATE INDEX IF NOT EXISTS egvp_package_documents_doc ON egvp_package_documents(document_id);
 )SQL";
 
 }  // namespace

@@ -187,6 +187,21 @@ struct ArchivedPackage {
   int64_t archived_ms = 0;
 };
 
+// A message package for a court's EGVP mailbox (connectors/egvp_outbox.h, docs/EGVP.md).
+struct EgvpPackage {
+  std::string package_id;         // also the package's folder name under outbox/egvp/<court id>/
+  std::string tenant;
+  std::string court_id;           // GDS.Gerichte code
+  std::string case_number;        // the agency's case number all its documents belong to
+  std::string court_file_number;  // the court's Aktenzeichen; "" when not known
+  std::string message_id;         // the XJustiz eigeneNachrichtenID (UUID)
+  std::vector<std::string> document_ids;  // in message order
+  int64_t created_ms = 0;         // the message's creation time; the row is made then
+  int64_t written_ms = 0;         // the folder was renamed into place; 0 while being written
+  int64_t delivered_ms = 0;       // a receipt said delivered; 0 until then
+  std::string failure;            // a receipt said the sending failed: its reason
+};
+
 class JobStore {
  public:
   static Result<std::unique_ptr<JobStore>> open(const std::filesystem::path& path);
@@ -286,6 +301,24 @@ class JobStore {
   Status mark_archived(const ArchivedPackage& package, const std::string& actor);
   // One document's package, or all (document_id empty), in archiving order.
   Result<std::vector<ArchivedPackage>> archived_packages(const std::string& document_id);
+
+  // EGVP packages (pipeline/job_store_egvp.cpp). add_egvp_package records a package about to
+  // be written (written_ms 0) with an "egvp_packaged" audit record per document, in one
+  // transaction; kConflict when the id exists. mark_egvp_written records the folder in place.
+  // record_egvp_receipt stores what the EGVP client reported: delivered (delivered_ms) or
+  // failed (failure); the documents get an "egvp_delivered" / "egvp_failed" audit record;
+  // idempotent (false when the package already had a receipt).
+  Status add_egvp_package(const EgvpPackage& package, const std::string& actor);
+  Status mark_egvp_written(const std::string& package_id, int64_t now_ms);
+  Result<bool> record_egvp_receipt(const std::string& package_id, bool delivered, const std::string& failure,
+                                   const std::string& receipt, int64_t now_ms, const std::string& actor);
+  // Packages of one tenant (all tenants when empty), newest first, at most `limit`.
+  Result<std::vector<EgvpPackage>> egvp_packages(const std::string& tenant, int limit);
+  // Packages still waiting for a receipt (written or not), oldest first.
+  Result<std::vector<EgvpPackage>> egvp_packages_without_receipt();
+  // (document id, court id) of FILED documents whose record.route.destinations names a court
+  // ({"to": "court", "court_id": ...}) they have no package for yet, oldest filing first.
+  Result<std::vector<std::pair<std::string, std::string>>> court_routes_not_packaged(int limit);
 
  private:
   explicit JobStore(sqlite3* db) : db_(db) {}
