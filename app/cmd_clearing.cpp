@@ -98,6 +98,15 @@ int list(const GlobalOptions& options, const ClearingOptions& o) {
                   text_or_dash(p["case_number"]).c_str(), text_or_dash(p["doc_type"]).c_str(),
                   item["source_file"].get<std::string>().c_str(), text_or_dash(item["reason"]).c_str());
     }
+    // Court packages the EGVP client has not confirmed in time wait for a person too.
+    const clearing::Scope scope = o.tenant.empty() ? clearing::Scope::everything() : clearing::Scope{false, {o.tenant}};
+    auto overdue = desk.overdue_court_packages(scope, now_ms());
+    if (!overdue) return report_error(overdue.error());
+    if (!overdue->empty()) std::printf("\n%zu court package(s) without a receipt in time (zpe egvp list):\n", overdue->size());
+    for (const auto& p : *overdue) {
+      std::printf("  %s  court %s  tenant %s  case %s  written %s ago\n", p.package_id.c_str(), p.court_id.c_str(),
+                  p.tenant.c_str(), p.case_number.c_str(), age_text((now_ms() - p.written_ms) / 1000).c_str());
+    }
     return int{kOk};
   });
 }

@@ -77,10 +77,10 @@ Result<std::unique_ptr<EgvpIntake>> make_egvp_intake(const Environment& env, Job
   if (!settings) return fail(settings.error());
   if (!settings->enabled) return std::unique_ptr<EgvpIntake>();
   const auto dir = resolve_settings_path(settings->code_lists, {{"home", env.home.root.string()}});
-  auto lists = XJustizCodeLists::load(dir);
+  auto lists = load_xjustiz_code_lists(dir);
   if (!lists) return fail(lists.error().kind, "[egvp.inbound] code_lists: " + lists.error().message);
   spdlog::info("intake: court mailbox in: watching {}/<tenant>/ (code lists: {})",
-               (env.home.root / "inbox-egvp").string(), lists->versions());
+               (env.home.root / "inbox-egvp").string(), lists->versions);
   return std::make_unique<EgvpIntake>(env.config, env.home, jobs, blobs, std::move(*lists), settings->limits);
 }
 

@@ -160,4 +160,19 @@ Result<RegistryCheck> ClearingDesk::check_case_number(const Scope& scope, const 
   return check;
 }
 
+Result<std::vector<EgvpPackage>> ClearingDesk::overdue_court_packages(const Scope& scope, int64_t now_ms) {
+  auto waiting = jobs_.egvp_packages_without_receipt();
+  if (!waiting) return fail(waiting.error());
+  const nlohmann::json& egvp = config_.json().value("egvp", nlohmann::json::object());
+  const int64_t timeout_ms = egvp.is_object() && egvp.value("receipt_timeout_ms", nlohmann::json(0)).is_number_integer()
+                                 ? egvp.value("receipt_timeout_ms", int64_t{0})
+                                 : 0;
+  std::vector<EgvpPackage> overdue;
+  for (auto& package : *waiting) {
+    if (!scope.allows(package.tenant) || package.written_ms == 0 || !package.failure.empty()) continue;
+    if (now_ms - package.written_ms > timeout_ms) overdue.push_back(std::move(package));
+  }
+  return overdue;
+}
+
 }  // namespace zpe::clearing

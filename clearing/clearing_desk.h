@@ -92,6 +92,9 @@ class ClearingDesk {
   Result<std::vector<DocumentRow>> find(const Scope& scope, DocumentQuery query);
   // CLEARING documents per reason kind within the scope.
   Result<std::map<std::string, int64_t>> reason_counts(const Scope& scope);
+  // Court packages (EGVP out, docs/EGVP.md) of the scope's tenants written longer than
+  // [egvp] receipt_timeout_ms ago with no receipt from the EGVP client: someone must look.
+  Result<std::vector<EgvpPackage>> overdue_court_packages(const Scope& scope, int64_t now_ms);
   // One document, kNotFound when missing or outside the scope.
   Result<DocumentRow> get(const Scope& scope, const std::string& document_id);
   // A document as the clearing list and detail view show it: id, tenant, state, version,

@@ -128,6 +128,31 @@ TEST_F(ClearingDeskTest, SendToCourtNeedsACourtOfTheTenantsDirectoryAndRecordsIt
   EXPECT_EQ(row->record["operator"]["corrections"]["case_number"]["value"], "8513179-224");
 }
 
+TEST_F(ClearingDeskTest, CourtPackagesWithoutAReceiptInTimeAreShownToTheirTenantOnly) {
+  const std::string id = held("default", 1);
+  EgvpPackage package;
+  package.package_id = "P1";
+  package.tenant = "default";
+  package.court_id = "R3101";
+  package.case_number = "8513179-224";
+  package.message_id = "m-1";
+  package.document_ids = {id};
+  package.created_ms = 10'000;
+  ASSERT_TRUE(jobs_->add_egvp_package(package, "test"));
+  ASSERT_TRUE(jobs_->mark_egvp_written("P1", 10'000));
+  auto config = Config::from_text("[egvp]\nreceipt_timeout_ms = 60000\n");
+  ASSERT_TRUE(config) << config.error().message;
+  ClearingDesk desk(*config, home_, *jobs_, *blobs_);
+  EXPECT_TRUE(desk.overdue_court_packages(Scope::everything(), 60'000)->empty()) << "not yet due";
+  auto overdue = desk.overdue_court_packages(Scope{false, {"default"}}, 80'000);
+  ASSERT_TRUE(overdue) << overdue.error().message;
+  ASSERT_EQ(overdue->size(), 1u);
+  EXPECT_EQ((*overdue)[0].package_id, "P1");
+  EXPECT_TRUE(desk.overdue_court_packages(Scope{false, {"other"}}, 80'000)->empty()) << "another tenant's";
+  ASSERT_TRUE(jobs_->record_egvp_receipt("P1", true, "", "{}", 90'000, "test"));
+  EXPECT_TRUE(desk.overdue_court_packages(Scope::everything(), 100'000)->empty()) << "delivered";
+}
+
 TEST_F(ClearingDeskTest, ReleaseAfterQualityGoesOnToOcrAndFileAnywayNeedsAProposal) {
   const std::string at_route = held("default", 1);
   const std::string at_quality = held("default", 1, "quality");

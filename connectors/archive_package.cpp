@@ -74,7 +74,17 @@ std::pair<std::string, std::string> court_package_of(const json& record) {
   return {"original/egvp-package/" + name, sha};
 }
 
-json metadata(const DocumentRow& row, const std::string& original_file, int64_t filed_ms, int64_t now_ms) {
+// The tenant's retention period, counted from the filing (the case's closing, which may
+// extend it, is the records system's to add): null when none is configured.
+json retention(int retention_years, int64_t filed_ms) {
+  if (retention_years <= 0) return nullptr;
+  const std::string filed = utc(filed_ms, "%Y-%m-%d");
+  const int year = std::stoi(filed.substr(0, 4)) + retention_years;
+  return {{"years", retention_years}, {"keep_at_least_until", std::to_string(year) + filed.substr(4)}};
+}
+
+json metadata(const DocumentRow& row, const std::string& original_file, int64_t filed_ms, int64_t now_ms,
+              int retention_years) {
   const json& record = row.record;
   const json& classification = at(record, "classification");
   const json& source = at(record, "source");
@@ -107,6 +117,7 @@ json metadata(const DocumentRow& row, const std::string& original_file, int64_t 
           // A rejected document is archived with the operator's reason (docs/ARCHIVE.md).
           {"rejection", row.state == "REJECTED" ? json{{"reason", row.reason}, {"by", at(at(record, "operator"), "rejected_by")}}
                                                 : json()},
+          {"retention", retention(retention_years, filed_ms)},
           {"transfer_note", nullptr}};
 }
 
@@ -123,7 +134,8 @@ std::string audit_lines(const std::vector<AuditEntry>& trail) {
 
 // The files of the package (relative path -> bytes), manifest excluded.
 Result<std::map<std::string, std::string>> package_files(JobStore& jobs, const BlobStore& blobs,
-                                                         const DocumentRow& row, int64_t filed_ms, int64_t now_ms) {
+                                                         const DocumentRow& row, int64_t filed_ms, int64_t now_ms,
+                                                         int retention_years) {
   std::map<std::string, std::string> files;
   const std::string original_file = original_name(row.record);
   const auto blob = [&](const std::string& sha, const std::string& what) -> Result<std::string> {
@@ -159,7 +171,7 @@ Result<std::map<std::string, std::string>> package_files(JobStore& jobs, const B
     if (!bytes) return fail(bytes.error());
     files["transfer-note.json"] = std::move(*bytes);
   }
-  const json meta = metadata(row, original_file, filed_ms, now_ms);
+  const json meta = metadata(row, original_file, filed_ms, now_ms, retention_years);
   files["metadata.json"] = meta.dump(2) + "\n";
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   append_xml(xml, "archivePackage", meta, 0);
@@ -195,7 +207,7 @@ Status write_files(const fs::path& dir, const std::map<std::string, std::string>
 }  // namespace
 
 Result<ArchivedPackage> write_package(JobStore& jobs, const BlobStore& blobs, const fs::path& archive_root,
-                                      const std::string& document_id, int64_t now_ms) {
+                                      const std::string& document_id, int64_t now_ms, int retention_years) {
   auto row = jobs.get(document_id);
   if (!row) return fail(row.error());
   // Filed documents are dated by their filing; rejected ones by the rejection, their last change.
@@ -218,7 +230,7 @@ Result<ArchivedPackage> write_package(JobStore& jobs, const BlobStore& blobs, co
                                               ") — not overwritten; an operator must look");
     }
   } else {
-    auto files = package_files(jobs, blobs, *row, *filed_ms, now_ms);
+    auto files = package_files(jobs, blobs, *row, *filed_ms, now_ms, retention_years);
     if (!files) return fail(files.error());
     const std::string manifest = manifest_of(*files);
     (*files)[kManifest] = manifest;

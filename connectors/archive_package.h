@@ -26,10 +26,12 @@ namespace zpe {
 constexpr const char* kArchivePackageSchema = "zpe.archive-package/1";
 
 // Writes the package of one FILED document and records it in the job store (with its
-// "archived" audit record). Returns the package as recorded.
+// "archived" audit record). Returns the package as recorded. retention_years: the tenant's
+// retention period ([tenants.<t>.archive] retention_years), recorded in the metadata with
+// the date it runs to from the filing; 0: none recorded.
 Result<ArchivedPackage> write_package(JobStore& jobs, const BlobStore& blobs,
                                       const std::filesystem::path& archive_root, const std::string& document_id,
-                                      int64_t now_ms);
+                                      int64_t now_ms, int retention_years = 0);
 
 // Every difference between a package on disk and what it should be: files changed,
 // missing or added since the manifest was written, a manifest that is not the one

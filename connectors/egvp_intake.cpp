@@ -189,7 +189,7 @@ Result<EgvpIngestResult> EgvpIntake::ingest(const fs::path& package, const std::
                        {"scan_date", null_if_empty(in.scan_date)},
                        {"package_file", archive_name},
                        {"package_sha256", *package_sha},
-                       {"code_lists", code_lists_.versions()}};
+                       {"code_lists", code_lists_.versions}};
     doc.record = {{"document_id", doc.id},
                   {"tenant", tenant},
                   {"source", {{"file", chosen[i].file->name}, {"size", bytes.size()},

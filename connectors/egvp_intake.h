@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "connectors/egvp_package.h"
-#include "connectors/xjustiz_code_lists.h"
+#include "connectors/xjustiz_codelists.h"
 #include "pipeline/blob_store.h"
 #include "pipeline/config.h"
 #include "pipeline/home.h"

@@ -34,7 +34,7 @@ MessageSpec judgment_and_scan() {
 class EgvpIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto lists = XJustizCodeLists::load(fs::path(ZPE_SOURCE_DIR) / "data" / "xjustiz");
+    auto lists = load_xjustiz_code_lists(fs::path(ZPE_SOURCE_DIR) / "data" / "xjustiz");
     ASSERT_TRUE(lists) << lists.error().message;
     intake_ = std::make_unique<EgvpIntake>(*config_, home_, *jobs_, *blobs_, std::move(*lists), PackageLimits{});
   }

@@ -93,6 +93,11 @@ Result<EgvpSettings> read_egvp_settings(const Config& config, const fs::path& ho
                                                   lists.gerichte.name + " " + lists.gerichte.version +
                                                   " (data/xjustiz/GDS.Gerichte.json) — use the court's XJustiz ID");
       }
+      // The published list keeps dissolved courts, named "aufgelöst-…": nothing is sent there.
+      if (listed->starts_with("aufgelöst")) {
+        return fail(ErrorKind::kInvalidInput, "config: " + key + " id = \"" + id + "\" is a dissolved court (" + *listed +
+                                                  ") — use the court that took over its cases");
+      }
       directory.push_back({id, court.value("name", *listed)});
     }
   }

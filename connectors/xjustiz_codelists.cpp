@@ -82,7 +82,37 @@ Status load_mapping(const std::filesystem::path& dir, XJustizCodeLists& lists) {
   return {};
 }
 
+// zpe-doctype-map.json: {"version", "default", "types": {ZPE type: [GDS.Dokumenttyp codes]}}.
+Result<std::string> load_inbound_mapping(const std::filesystem::path& dir, XJustizCodeLists& lists) {
+  const auto file = dir / "zpe-doctype-map.json";
+  auto parsed = read_json_file(file);
+  if (!parsed) return fail(parsed.error());
+  lists.inbound_default = parsed->value("default", "Sonstiges");
+  const json by_type = parsed->value("types", json::object());
+  if (!by_type.is_object()) return fail(ErrorKind::kInvalidInput, file.string() + ": \"types\" is not an object");
+  for (auto it = by_type.begin(); it != by_type.end(); ++it) {
+    if (!it->is_array()) return fail(ErrorKind::kInvalidInput, file.string() + ": \"" + it.key() + "\" is not a list");
+    for (const json& code : *it) {
+      if (!code.is_string() || !lists.dokumenttyp.value(code.get<std::string>())) {
+        return fail(ErrorKind::kInvalidInput, file.string() + ": \"" + it.key() + "\" lists " + code.dump() +
+                                                  ", which is not in " + lists.dokumenttyp.name + " " + lists.dokumenttyp.version);
+      }
+      lists.inbound_types[code.get<std::string>()] = it.key();
+    }
+  }
+  return "zpe-doctype-map " + parsed->value("version", "?");
+}
+
 }  // namespace
+
+std::string XJustizCodeLists::court_name(const std::string& court_id) const { return gerichte.value(court_id).value_or(""); }
+
+std::string XJustizCodeLists::doc_type_name(const std::string& code) const { return dokumenttyp.value(code).value_or(""); }
+
+std::string XJustizCodeLists::zpe_doc_type(const std::string& code) const {
+  const auto found = inbound_types.find(code);
+  return found == inbound_types.end() ? inbound_default : found->second;
+}
 
 std::optional<std::string> XJustizCodeList::value(const std::string& code) const {
   const auto found = entries.find(code);
@@ -107,6 +137,12 @@ Result<XJustizCodeLists> load_xjustiz_code_lists(const std::filesystem::path& di
     *list = std::move(*loaded);
   }
   if (auto st = load_mapping(dir, lists); !st) return fail(st.error());
+  auto inbound = load_inbound_mapping(dir, lists);
+  if (!inbound) return fail(inbound.error());
+  for (const XJustizCodeList* list : {&lists.gerichte, &lists.dokumenttyp, &lists.dokumentklasse, &lists.bestandteiltyp}) {
+    lists.versions += list->name + " " + list->version + ", ";
+  }
+  lists.versions += *inbound;
   return lists;
 }
 

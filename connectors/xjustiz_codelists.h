@@ -40,15 +40,23 @@ struct XJustizCodeLists {
   XJustizCodeList dokumenttyp;
   XJustizCodeList dokumentklasse;
   XJustizCodeList bestandteiltyp;
-  std::map<std::string, XJustizDocType> doc_types;  // ZPE document type -> codes
+  std::map<std::string, XJustizDocType> doc_types;  // ZPE document type -> codes (outbound)
+  std::map<std::string, std::string> inbound_types;  // GDS.Dokumenttyp code -> ZPE document type
+  std::string inbound_default = "Sonstiges";         // for codes inbound_types does not list
+  std::string versions;  // "GDS.Gerichte 3.7, GDS.Dokumenttyp 4.0, ...": what a record was read with
 
   // The codes for a ZPE document type; a type the mapping does not name is described as
   // "Sonstiges" is (kNotFound only when the mapping has neither).
   Result<XJustizDocType> describe(const std::string& zpe_doc_type) const;
+  // Inbound: "" when the list has no such entry.
+  std::string court_name(const std::string& court_id) const;
+  std::string doc_type_name(const std::string& code) const;
+  // The ZPE document type for a GDS.Dokumenttyp code (inbound_default for others and "").
+  std::string zpe_doc_type(const std::string& code) const;
 };
 
 // Reads GDS.Gerichte.json, GDS.Dokumenttyp.json, GDS.Dokumentklasse.json,
-// GDS.Bestandteiltyp.json and zpe-doctype-mapping.json from `dir`.
+// GDS.Bestandteiltyp.json, zpe-doctype-mapping.json and zpe-doctype-map.json from `dir`.
 Result<XJustizCodeLists> load_xjustiz_code_lists(const std::filesystem::path& dir);
 
 }  // namespace zpe

@@ -65,7 +65,9 @@ TEST_F(XJustizMessageTest, CodeLists_CarryNameVersionAndTheAdministrativeCourts)
   EXPECT_EQ(lists_.gerichte.version, "3.7");
   EXPECT_EQ(lists_.gerichte.value("F6084"), "Verwaltungsgericht Berlin");
   EXPECT_EQ(lists_.gerichte.value("U8572"), "Bundesverwaltungsgericht");
-  EXPECT_FALSE(lists_.gerichte.value("K6046")) << "dissolved courts are not shipped";
+  EXPECT_EQ(lists_.gerichte.value("K6046"), "aufgelöst-Verwaltungsgericht Hamburg") << "the published list, dissolved courts marked";
+  EXPECT_EQ(lists_.zpe_doc_type("066"), "Gerichtsentscheidung") << "inbound: Endurteil";
+  EXPECT_EQ(lists_.zpe_doc_type("000"), "Sonstiges");
   EXPECT_EQ(lists_.dokumenttyp.version, "4.0");
   EXPECT_EQ(lists_.dokumentklasse.version, "1.4");
   for (const char* type : {"Asylantrag", "Ladung", "Gerichtsentscheidung", "Schriftsatz", "Vollmacht",

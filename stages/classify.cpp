@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -193,13 +194,16 @@ StageValue<std::optional<cls::OcrLayout>> read_layout(const StageContext& contex
   return std::optional<cls::OcrLayout>(std::move(*layout));
 }
 
+// The model is the tenant's ([tenants.<t>.stages.classify] model overrides [stages.classify]
+// model): each model file is loaded on first use and kept for the worker's life.
 class ClassifyStage final : public Stage {
  public:
-  explicit ClassifyStage(std::optional<cls::DocTypeModel> model) : model_(std::move(model)) {}
-  std::string_view name() const override { return "classify"; }
-  std::string version() const override {
-    return std::string("classify/4 rules-1") + (model_ ? " " + model_->version() : "");
+  ClassifyStage(json construction_settings, const std::string& configured, std::optional<cls::DocTypeModel> model)
+      : construction_settings_(std::move(construction_settings)), default_model_(configured) {
+    models_.emplace(configured, std::move(model));
   }
+  std::string_view name() const override { return "classify"; }
+  std::string version() const override { return version_with(model_of(default_model_)); }
 
   StageOutcome run(const StageContext& context) override {
     auto text_sha = required_string(context.record, {"ocr", "text_blob"}, "classify");
@@ -213,8 +217,10 @@ class ClassifyStage final : public Stage {
 
     auto rules = parse_tenant_rules(context.settings);
     if (!rules) return stage_failure(FailureKind::kFinal, rules.error().message);
-    const TypeDecision decided = decide_type(*text, *rules, model_ ? &*model_ : nullptr, allowed_types(context.settings));
-    json classification = {{"version", version()}};
+    auto model = model_for(context.settings);
+    if (!model) return stage_failure(FailureKind::kFinal, model.error().message);
+    const TypeDecision decided = decide_type(*text, *rules, *model, allowed_types(context.settings));
+    json classification = {{"version", version_with(*model)}};
     classification.update(decide_doc_type(decided, manifest_hint(context.record, "doc_type")));
     classification.update(
         describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number"), positions));
@@ -231,7 +237,28 @@ class ClassifyStage final : public Stage {
   }
 
  private:
-  std::optional<cls::DocTypeModel> model_;  // loaded once per worker; none: rules only
+  static std::string version_with(const cls::DocTypeModel* model) {
+    return std::string("classify/4 rules-1") + (model ? " " + model->version() : "");
+  }
+  const cls::DocTypeModel* model_of(const std::string& configured) const {
+    const auto it = models_.find(configured);
+    return it != models_.end() && it->second ? &*it->second : nullptr;
+  }
+  // The model the settings name (nullptr: none configured, keyword rules only).
+  Result<const cls::DocTypeModel*> model_for(const json& settings) {
+    const std::string configured = settings.is_object() ? settings.value("model", "") : "";
+    if (configured.empty()) return nullptr;
+    if (!models_.contains(configured)) {
+      auto loaded = cls::DocTypeModel::load(resolve_settings_path(configured, construction_settings_));
+      if (!loaded) return fail(loaded.error().kind, "[stages.classify] model " + configured + ": " + loaded.error().message);
+      models_.emplace(configured, std::move(*loaded));
+    }
+    return model_of(configured);
+  }
+
+  json construction_settings_;  // for "home", to resolve a tenant's model path
+  std::string default_model_;   // the model the worker's own settings name
+  std::map<std::string, std::optional<cls::DocTypeModel>> models_;  // by configured path; "" = none
 };
 
 }  // namespace
@@ -245,7 +272,7 @@ Result<std::unique_ptr<Stage>> make_classify_stage(const nlohmann::json& setting
     if (!loaded) return fail(loaded.error().kind, "[stages.classify] model: " + loaded.error().message);
     model = std::move(*loaded);
   }
-  return std::unique_ptr<Stage>(std::make_unique<ClassifyStage>(std::move(model)));
+  return std::unique_ptr<Stage>(std::make_unique<ClassifyStage>(settings, configured, std::move(model)));
 }
 
 }  // namespace zpe

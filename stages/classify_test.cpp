@@ -64,6 +64,25 @@ TEST_F(ClassifyStageTest, ClassifyStage_FindsCaseNumberDateAndTypeInText) {
   EXPECT_FALSE(c["version"].get<std::string>().empty());
 }
 
+TEST_F(ClassifyStageTest, ClassifyStage_UsesTheTenantsOwnModelAndNamesAMissingOne) {
+  // The worker starts without a model; a tenant's settings name one: it is loaded and used.
+  auto stage = make_classify_stage(json::object());
+  ASSERT_TRUE(stage);
+  record_ = {{"source", {{"file", "letter.tif"}}}, {"ocr", {{"text_blob", blobs_.put(kLetter)}}}};
+  const json rules_only = json::object();
+  auto plain = (*stage)->run(StageContext{record_, rules_only, blobs_});
+  ASSERT_TRUE(plain) << plain.error().reason;
+  EXPECT_EQ(plain->patch["classification"]["version"], "classify/4 rules-1");
+  const json with_model = {{"model", std::string(ZPE_SOURCE_DIR) + "/models/default-doctype-v1.json"}};
+  auto modelled = (*stage)->run(StageContext{record_, with_model, blobs_});
+  ASSERT_TRUE(modelled) << modelled.error().reason;
+  EXPECT_NE(modelled->patch["classification"]["version"], "classify/4 rules-1") << "the model's version is recorded";
+  const json missing = {{"model", "/nonexistent/tenant-model.json"}};
+  auto failed = (*stage)->run(StageContext{record_, missing, blobs_});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().reason.find("/nonexistent/tenant-model.json"), std::string::npos) << failed.error().reason;
+}
+
 TEST_F(ClassifyStageTest, ClassifyStage_RecordsTextFingerprintOrNullForANearEmptyText) {
   const auto letter = classify(kLetter);
   ASSERT_TRUE(letter) << letter.error().reason;

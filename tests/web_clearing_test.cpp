@@ -39,6 +39,7 @@ TEST(Web, Web_OperatorOfTenantAGets404ForTenantBDocument) {
   Answer counts = alice.get("/api/clearing/counts");
   EXPECT_EQ(counts.json().value("total", -1), 1) << counts.body;
   EXPECT_FALSE(counts.json()["by_tenant"].contains("b")) << counts.body;
+  EXPECT_TRUE(counts.json()["overdue_court_packages"].is_array()) << counts.body;
 
   const Answer missing = alice.get("/api/documents/D20260101-000000");
   EXPECT_EQ(missing.status, 404);

@@ -132,7 +132,16 @@ void clearing_counts(const WebState& state, const Caller& caller, Stores& stores
     for (const auto& [kind, count] : *counts) sum += count;
     by_tenant[tenant] = sum;
   }
-  send_json(res, 200, {{"total", total}, {"by_reason", *by_reason}, {"by_tenant", by_tenant}});
+  // Court packages (EGVP out) that no receipt answered in time: shown above the list.
+  auto overdue = stores.desk->overdue_court_packages(caller.scope, zpe::now_ms());
+  if (!overdue) return send_error(res, overdue.error());
+  nlohmann::json packages = nlohmann::json::array();
+  for (const auto& p : *overdue) {
+    packages.push_back({{"package_id", p.package_id}, {"tenant", p.tenant}, {"court_id", p.court_id},
+                        {"case_number", p.case_number}, {"written_ms", p.written_ms}, {"documents", p.document_ids.size()}});
+  }
+  send_json(res, 200, {{"total", total}, {"by_reason", *by_reason}, {"by_tenant", by_tenant},
+                       {"overdue_court_packages", packages}});
 }
 
 nlohmann::json audit_json(const std::vector<AuditEntry>& trail) {

@@ -27,6 +27,7 @@ const TEXTS = {
 
     "list.heading": "Klärungsliste",
     "list.total": "{n} Dokumente warten",
+    "list.overdue_packages": "{n} Sendung(en) an Gerichte ohne Eingangsbestätigung des EGVP-Clients:",
     "list.all_reasons": "Alle Gründe",
     "list.filter.tenant": "Mandant",
     "list.filter.reason": "Grund",
@@ -237,6 +238,7 @@ const TEXTS = {
 
     "list.heading": "Clearing list",
     "list.total": "{n} documents waiting",
+    "list.overdue_packages": "{n} court package(s) without a receipt from the EGVP client:",
     "list.all_reasons": "All reasons",
     "list.filter.tenant": "Tenant",
     "list.filter.reason": "Reason",

@@ -81,7 +81,23 @@ function renderBadges() {
   const entries = Object.entries(counts.by_reason || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
   for (const [kind, n] of entries) box.append(badge(kind, reasonLabel(kind), n));
   document.getElementById("total").textContent = t("list.total", { n: counts.total || 0 });
+  renderOverduePackages();
   document.getElementById("updated").textContent = loadedAt ? t("list.updated", { time: loadedAt.toLocaleTimeString(locale()) }) : "";
+}
+
+// Court packages no receipt answered in time (docs/EGVP.md): a warning above the list.
+function renderOverduePackages() {
+  const box = clear(document.getElementById("overdue-packages"));
+  const packages = counts.overdue_court_packages || [];
+  box.classList.toggle("d-none", packages.length === 0);
+  if (!packages.length) return;
+  box.append(el("div", {}, t("list.overdue_packages", { n: packages.length })));
+  const list = el("ul", { class: "mb-0 small" });
+  for (const p of packages) {
+    list.append(el("li", {}, p.package_id + " → " + p.court_id + " (" + p.tenant + ", " + p.case_number + ", " +
+      new Date(p.written_ms).toLocaleString(locale()) + ")"));
+  }
+  box.append(list);
 }
 
 function renderFilters() {
