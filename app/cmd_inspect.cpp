@@ -10,8 +10,6 @@
 
 namespace zpe::app {
 
-namespace {
-
 std::string local_time(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -20,8 +18,6 @@ std::string local_time(int64_t ms) {
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
   return buf;
 }
-
-}  // namespace
 
 std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
   set_up_logging("zpe", options.log_level);
