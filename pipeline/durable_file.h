@@ -2,8 +2,8 @@
 //
 // write_file_durably writes to a temporary name in the same folder, fsyncs the file,
 // renames it into place and fsyncs the folder, so a reader sees either the old state or
-// the whole new file, never a torn one. append_file_durably is the same promise for
-// append-only logs. Used by the blob store, quarantine, the case-file
+// the whole new file, never a torn one. append_file_durably makes an appended log line
+// durable before it returns (only a line being appended at a crash can be torn). Used by the blob store, quarantine, the case-file
 // sink and (later) the archive. Thread-safe as long as two callers do not write the same
 // path at once.
 #pragma once
