@@ -46,6 +46,10 @@ void set_up_logging(const std::string& process, const std::string& level);
 // SIGTERM and SIGINT set this flag; loops poll it.
 const std::atomic<bool>& stop_flag();
 void install_stop_signals();
+// Who runs a command, as the audit trail names them: "cli:<login>".
+std::string cli_actor();
+// A time in ms since the epoch as local "YYYY-MM-DD HH:MM:SS" (app/cmd_inspect.cpp).
+std::string local_time(int64_t ms);
 // Arguments that make a child process see the same home, config and log level.
 std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env);
 
@@ -72,6 +76,8 @@ void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action)
 void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe sign`, `zpe verify`, `zpe test-tsa` (app/cmd_sign.cpp).
 void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe events list|replay`: the case-file feed's outbox (app/cmd_events.cpp).
+void add_events_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe registry import|add|close|reopen|list` (app/cmd_registry.cpp).
 void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
@@ -97,8 +103,10 @@ std::optional<EgvpSetup> load_egvp_setup(const Environment& env);
 // packages waiting for a receipt, overdue and failed.
 void report_egvp_status(JobStore& jobs, const Environment& env, nlohmann::json* as_json);
 
-// The configured [stages.route] registry, resolved against the home, when it is a SQLite
-// registry (connectors/case_registry_source.h); nullopt for a CSV or no registry.
-std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env);
+// The configured [stages.route] registry — with a tenant, as [tenants.<tenant>.stages.route]
+// overrides it — resolved against the home, when it is a SQLite registry
+// (connectors/case_registry_source.h); nullopt for a CSV or no registry.
+std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env,
+                                                                const std::string& tenant = "");
 
 }  // namespace zpe::app

@@ -34,11 +34,7 @@ struct ClearingOptions {
   std::string court;  // send-to-court: XJustiz ID
 };
 
-std::string default_operator() {
-  const char* user = std::getenv("SUDO_USER");
-  if (!user || !*user) user = std::getenv("USER");
-  return std::string("cli:") + (user && *user ? user : "unknown");
-}
+std::string default_operator() { return cli_actor(); }
 
 int exit_code_for(const Error& error) {
   switch (error.kind) {

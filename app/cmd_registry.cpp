@@ -17,8 +17,8 @@ namespace zpe::app {
 using classifiers::CaseState;
 using classifiers::RegisteredCase;
 
-std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env) {
-  const auto settings = env.config.stage_settings("route", "");
+std::optional<std::filesystem::path> configured_sqlite_registry(const Environment& env, const std::string& tenant) {
+  const auto settings = env.config.stage_settings("route", tenant);
   const std::string configured = settings.is_object() ? settings.value("registry", "") : "";
   if (configured.empty()) return std::nullopt;
   const auto path = resolve_settings_path(configured, {{"home", env.home.root.string()}});

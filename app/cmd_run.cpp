@@ -1,7 +1,7 @@
 // `zpe run`: the all-in-one supervisor. Starts the dispatcher, the intake watcher, the
 // configured number of workers per stage and (unless a real case system consumes the
-// feed) the reference case-file sink (which maintains the case registry when that is a
-// SQLite one), the archiver, the court mailbox (`zpe egvp run`, [egvp] enabled) and the
+// feed) the reference case-file sink (which maintains each tenant's case registry when that
+// is a SQLite one), the archiver, the court mailbox (`zpe egvp run`, [egvp] enabled) and the
 // clearing station's web server ([web] enabled);
 // restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
 // flight and every case-file event is acknowledged, and prints what happened.
@@ -60,10 +60,15 @@ std::vector<ChildSpec> child_specs(const GlobalOptions& options, const Environme
     }
   }
   if (env.config.builtin_casefile_sink()) {
-    // The reference case system keeps a SQLite registry the route stage reads up to date.
-    const auto registry = configured_sqlite_registry(env);
-    specs.push_back({"casefile-sink", registry ? with({"casefile-sink", "--registry", registry->string()})
-                                               : with({"casefile-sink"})});
+    // The reference case system keeps each tenant's SQLite registry, the one the route stage
+    // reads for that tenant, up to date ([tenants.<t>.stages.route] registry overrides the global).
+    std::vector<std::string> sink = {"casefile-sink"};
+    for (const auto& tenant : env.config.tenants()) {
+      if (const auto registry = configured_sqlite_registry(env, tenant)) {
+        sink.insert(sink.end(), {"--tenant-registry", tenant + "=" + registry->string()});
+      }
+    }
+    specs.push_back({"casefile-sink", with(sink)});
   }
   if (archive_enabled(env)) specs.push_back({"archiver", with({"archiver"})});
   // The court mailbox: packages for documents the route stage sends to a court, and receipts.
@@ -103,7 +108,7 @@ void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
   std::printf("mean time per stage run:");
   for (const auto& [stage, t] : summary->stage_time) std::printf(" %s=%.0f ms", stage.c_str(), t.second);
   std::printf("\n\nresults:\n");
-  std::printf("  case files:   %s/<case number>/<document id>.pdf and .json\n", env.home.casefiles().c_str());
+  std::printf("  case files:   %s/<tenant>/<case number>/<document id>.pdf and .json\n", env.home.casefiles().c_str());
   std::printf("  quarantine:   %s/<tenant>/ (each file with a .reason.txt)\n", (env.home.root / "quarantine").c_str());
   std::printf("  archive:      %s/<yyyy>/<mm>/<document id>/ (zpe archive verify --all)\n", env.home.archive().c_str());
   std::printf("  clearing:     zpe --home %s list --state CLEARING\n", env.home.root.c_str());

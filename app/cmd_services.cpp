@@ -1,7 +1,9 @@
-// The long-running services: dispatcher, worker, intake, casefile-sink. `zpe run` starts
+// The long-running services: dispatcher, worker, intake, casefile-sink (with a registry per
+// tenant: --tenant-registry T=FILE, which `zpe run` passes from each tenant's route settings). `zpe run` starts
 // them as children; each can also run alone (for example OCR workers on another host).
 #include <unistd.h>
 
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -116,27 +118,61 @@ int run_intake(const GlobalOptions& options) {
   return kOk;
 }
 
-int run_sink(const GlobalOptions& options, std::string endpoint, std::string out_dir, const std::string& registry_file) {
+// A registry file opened once, however many tenants name it.
+Result<CaseRegistryDb*> open_sink_registry(const std::string& file,
+                                           std::map<std::string, std::unique_ptr<CaseRegistryDb>>& opened) {
+  const std::string key = std::filesystem::absolute(file).lexically_normal().string();
+  auto& slot = opened[key];
+  if (!slot) {
+    auto db = CaseRegistryDb::open(key, CaseRegistryDb::OpenMode::kCreate);
+    if (!db) return fail(db.error());
+    slot = std::move(*db);
+  }
+  return slot.get();
+}
+
+struct SinkOptions {
+  std::string connect, out, registry;
+  std::vector<std::string> tenant_registries;  // TENANT=FILE
+};
+
+int run_sink(const GlobalOptions& options, const SinkOptions& o) {
   set_up_logging("casefile-sink", options.log_level);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
-  if (endpoint.empty()) endpoint = env->config.feed_endpoint();
-  std::filesystem::path out = out_dir.empty() ? env->home.casefiles() : std::filesystem::path(out_dir);
+  const std::string endpoint = o.connect.empty() ? env->config.feed_endpoint() : o.connect;
+  std::filesystem::path out = o.out.empty() ? env->home.casefiles() : std::filesystem::path(o.out);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  std::unique_ptr<CaseRegistryDb> registry;
-  if (!registry_file.empty()) {
-    auto opened = CaseRegistryDb::open(registry_file, CaseRegistryDb::OpenMode::kCreate);
-    if (!opened) {
-      spdlog::error("casefile-sink: {}", opened.error().message);
+  std::map<std::string, std::unique_ptr<CaseRegistryDb>> opened;
+  SinkRegistries registries;
+  if (!o.registry.empty()) {
+    auto db = open_sink_registry(o.registry, opened);
+    if (!db) {
+      spdlog::error("casefile-sink: {}", db.error().message);
       return kFailed;
     }
-    registry = std::move(*opened);
-    spdlog::info("casefile-sink: counting filed documents into the case registry {}", registry_file);
+    registries.every_tenant = *db;
+    spdlog::info("casefile-sink: counting filed documents into the case registry {}", o.registry);
+  }
+  for (const auto& pair : o.tenant_registries) {
+    const auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      spdlog::error("casefile-sink: --tenant-registry takes TENANT=FILE, not '{}'", pair);
+      return kBadArgs;
+    }
+    const std::string tenant = pair.substr(0, eq), file = pair.substr(eq + 1);
+    auto db = open_sink_registry(file, opened);
+    if (!db) {
+      spdlog::error("casefile-sink: {}", db.error().message);
+      return kFailed;
+    }
+    registries.by_tenant[tenant] = *db;
+    spdlog::info("casefile-sink: counting documents of tenant {} into the case registry {}", tenant, file);
   }
   install_stop_signals();
   zmq::context_t context(1);
-  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name(), registry.get());
+  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name(), registries);
   return sink.run(stop_flag());
 }
 
@@ -158,22 +194,16 @@ void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action)
   auto* intake = app.add_subcommand("intake", "watch inbox/<tenant>/ (scans) and inbox-egvp/<tenant>/ (court mailbox packages) and ingest what is complete");
   intake->callback([&] { action = [&] { return run_intake(options); }; });
 
-  auto* sink = app.add_subcommand("casefile-sink", "reference case-system consumer: writes casefiles/<case>/<doc>.pdf|json");
-  static std::string sink_connect_value;
-  auto* sink_connect = &sink_connect_value;
-  static std::string sink_out_value;
-  auto* sink_out = &sink_out_value;
-  sink->add_option("--connect", *sink_connect, "the feed endpoint (default: feed.endpoint from config)");
-  sink->add_option("--out", *sink_out, "folder for case files (default: <home>/casefiles)");
-  static std::string sink_registry_value;
-  auto* sink_registry = &sink_registry_value;
-  sink->add_option("--registry", *sink_registry,
+  auto* sink = app.add_subcommand("casefile-sink",
+                                  "reference case-system consumer: writes casefiles/<tenant>/<case>/<doc>.pdf|json");
+  static SinkOptions sink_options;
+  sink->add_option("--connect", sink_options.connect, "the feed endpoint (default: feed.endpoint from config)");
+  sink->add_option("--out", sink_options.out, "folder for case files (default: <home>/casefiles)");
+  sink->add_option("--registry", sink_options.registry,
                    "SQLite case registry to keep up to date: documents filed per case (created if missing)");
-  sink->callback([&, sink_connect, sink_out, sink_registry] {
-    action = [&, sink_connect, sink_out, sink_registry] {
-      return run_sink(options, *sink_connect, *sink_out, *sink_registry);
-    };
-  });
+  sink->add_option("--tenant-registry", sink_options.tenant_registries,
+                   "TENANT=FILE: the SQLite case registry of one tenant, instead of --registry (repeatable)");
+  sink->callback([&] { action = [&] { return run_sink(options, sink_options); }; });
 }
 
 }  // namespace zpe::app

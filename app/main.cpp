@@ -56,6 +56,12 @@ std::optional<Environment> load_environment(const GlobalOptions& options) {
   return Environment{std::move(*config), resolve_home(options.home)};
 }
 
+std::string cli_actor() {
+  const char* user = std::getenv("SUDO_USER");
+  if (!user || !*user) user = std::getenv("USER");
+  return std::string("cli:") + (user && *user ? user : "unknown");
+}
+
 std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env) {
   std::vector<std::string> args = {"--home", env.home.root.string(), "--log-level", options.log_level};
   if (!options.config.empty()) {
@@ -90,6 +96,7 @@ int main(int argc, char** argv) {
   add_classify_commands(app, options, action);
   add_sign_commands(app, options, action);
   add_registry_commands(app, options, action);
+  add_events_commands(app, options, action);
   add_clearing_commands(app, options, action);
   add_web_commands(app, options, action);
   add_user_commands(app, options, action);

@@ -1,5 +1,6 @@
 #include "connectors/casefile_feed.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace zpe {
@@ -8,6 +9,14 @@ namespace {
 constexpr int64_t kConsumerTimeoutMs = 10000;  // no HELLO for this long: consumer gone
 constexpr int kEventsPerTick = 64;
 constexpr int kReplayLimit = 10000;
+
+// An acknowledged event sent again on request (`zpe events replay`) says so: "replay": true.
+std::string marked_as_replay(const std::string& payload) {
+  auto event = nlohmann::json::parse(payload, nullptr, false);
+  if (!event.is_object()) return payload;
+  event["replay"] = true;
+  return event.dump();
+}
 }  // namespace
 
 CasefileFeed::CasefileFeed(zmq::context_t& context, std::string endpoint, JobStore& jobs,
@@ -67,8 +76,9 @@ void CasefileFeed::handle(const protocol::Frames& f, int64_t now) {
 }
 
 void CasefileFeed::send_events(const std::string& identity, Consumer& consumer, int64_t now) {
-  // Normally only events never sent or overdue for redelivery.
-  // A replay is one pass over the outbox (bounded); events beyond it come with redelivery.
+  // Normally only events never sent or overdue for redelivery; for a (re)connected consumer
+  // one pass over every open event (bounded; events beyond it come with redelivery). Either
+  // way only the oldest open event of each case (JobStore::events_due).
   const bool replay = consumer.needs_replay;
   auto due = jobs_.events_due(now, replay ? 0 : redeliver_ms_, replay ? kReplayLimit : kEventsPerTick);
   if (!due) {
@@ -76,8 +86,8 @@ void CasefileFeed::send_events(const std::string& identity, Consumer& consumer, 
     return;
   }
   for (const auto& event : *due) {
-    if (!protocol::send_frames(socket_, {identity, protocol::kFeedVersion, protocol::kEvent,
-                                         event.event_id, event.payload})) {
+    if (!protocol::send_frames(socket_, {identity, protocol::kFeedVersion, protocol::kEvent, event.event_id,
+                                         event.replay ? marked_as_replay(event.payload) : event.payload})) {
       spdlog::warn("case-file feed: consumer '{}' unreachable; events wait for it", consumer.name);
       consumer.needs_replay = true;
       return;

@@ -2,7 +2,10 @@
 // events from the job store's outbox to the case system over ZeroMQ (ROUTER), at least
 // once: an event stays in the outbox until the consumer acknowledges it, is sent again to
 // a consumer that (re)connects, and again after feed.redeliver_ms without an ack. The
-// consumer de-duplicates by event id. Also answers FETCH for the filed PDF's blob.
+// consumer de-duplicates by event id. Ordered per case: a case's next event is not sent
+// before the one before it is acknowledged (each carries its case_seq). Events queued by
+// `zpe events replay` go out again the same way, with "replay": true in the event. Also
+// answers FETCH for the filed PDF's blob.
 //
 // Owned and driven by the dispatcher's loop (one thread): handle() for each message on
 // socket(), tick() on every loop turn. Protocol: docs/PROTOCOL.md.

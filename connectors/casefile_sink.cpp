@@ -1,7 +1,8 @@
 #include "connectors/casefile_sink.h"
 
+#include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -16,11 +17,13 @@ namespace zpe {
 namespace {
 constexpr int64_t kHelloIntervalMs = 2000;
 constexpr long kFetchTimeoutMs = 30000;
+constexpr size_t kMaxWaitingEvents = 10000;  // beyond this, events are dropped (unacked, they come again)
 const char* kLedger = ".sink-ledger.jsonl";
 
-// Case numbers and ids become folder and file names: allow only safe characters.
+// Tenants, case numbers and ids become folder and file names: allow only safe characters,
+// and no hidden names (the ledger is one).
 bool safe_name(const std::string& s) {
-  if (s.empty() || s.size() > 64 || s == "." || s == "..") return false;
+  if (s.empty() || s.size() > 64 || s[0] == '.') return false;
   for (char c : s) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
   }
@@ -28,28 +31,55 @@ bool safe_name(const std::string& s) {
 }
 }  // namespace
 
+CaseRegistryDb* SinkRegistries::for_tenant(const std::string& tenant) const {
+  const auto own = by_tenant.find(tenant);
+  return own != by_tenant.end() ? own->second : every_tenant;
+}
+
 CasefileSink::CasefileSink(zmq::context_t& context, std::string endpoint, std::filesystem::path casefiles,
-                           std::string name, CaseRegistryDb* registry)
+                           std::string name, SinkRegistries registries)
     : socket_(context, zmq::socket_type::dealer),
       endpoint_(std::move(endpoint)),
       casefiles_(std::move(casefiles)),
       name_(std::move(name)),
-      registry_(registry) {
+      registries_(std::move(registries)) {
   socket_.set(zmq::sockopt::linger, 1000);
-  // The ledger lists every event id written; it makes de-duplication survive restarts.
-  std::ifstream ledger(casefiles_ / kLedger);
+  load_ledger();
+}
+
+// The ledger lists every event id written; it makes de-duplication and the per-case
+// order survive restarts. A torn last line (a crash while appending) is skipped and ended.
+void CasefileSink::load_ledger() {
+  auto text = read_whole_file(casefiles_ / kLedger);
+  if (!text) return;
+  std::istringstream lines(*text);
   std::string line;
-  while (std::getline(ledger, line)) {
+  while (std::getline(lines, line)) {
     auto entry = nlohmann::json::parse(line, nullptr, false);
-    if (entry.is_object() && !entry.value("duplicate", false)) seen_events_.insert(entry.value("event_id", ""));
+    if (!entry.is_object() || entry.value("duplicate", false)) continue;
+    seen_events_.insert(entry.value("event_id", ""));
+    const int64_t case_seq = entry.value("case_seq", int64_t{0});
+    if (case_seq <= 0) continue;
+    auto& last = last_case_seq_[{entry.value("tenant", ""), entry.value("case_number", "")}];
+    last = std::max(last, case_seq);
+  }
+  if (!text->empty() && text->back() != '\n') {
+    if (auto st = append_file_durably(casefiles_ / kLedger, "\n"); !st) {
+      spdlog::error("casefile-sink: {}", st.error().describe());
+    }
   }
 }
 
-void CasefileSink::append_ledger(const std::string& event_id, const std::string& document_id, bool duplicate) {
-  std::ofstream ledger(casefiles_ / kLedger, std::ios::app);
-  ledger << nlohmann::json{{"event_id", event_id}, {"document_id", document_id}, {"duplicate", duplicate},
-                           {"at_ms", now_ms()}}.dump()
-         << "\n";
+Status CasefileSink::append_ledger(const nlohmann::json& event, const std::string& event_id, bool duplicate) {
+  const nlohmann::json entry = {{"event_id", event_id},
+                                {"document_id", event.value("document_id", "")},
+                                {"tenant", event.value("tenant", "")},
+                                {"case_number", event.value("case_number", "")},
+                                {"case_seq", event.value("case_seq", int64_t{0})},
+                                {"replay", event.value("replay", false)},
+                                {"duplicate", duplicate},
+                                {"at_ms", now_ms()}};
+  return append_file_durably(casefiles_ / kLedger, entry.dump() + "\n");
 }
 
 Result<std::string> CasefileSink::fetch(const std::string& sha256) {
@@ -62,7 +92,11 @@ Result<std::string> CasefileSink::fetch(const std::string& sha256) {
     auto reply = protocol::recv_frames(socket_, 500);
     if (!reply || reply->size() < 3) continue;
     const auto& r = *reply;
-    // Events arriving meanwhile are dropped here; unacked, they are sent again.
+    // Events arriving meanwhile are handled next, in order.
+    if (r[1] == protocol::kEvent) {
+      if (waiting_.size() < kMaxWaitingEvents) waiting_.push_back(std::move(*reply));
+      continue;
+    }
     if (r[2] != request_id) continue;
     if (r[1] == protocol::kBlob && r.size() >= 5) return r[4];
     return fail(ErrorKind::kNotFound, r.size() >= 4 ? r[3] : "PDF not available");
@@ -70,13 +104,12 @@ Result<std::string> CasefileSink::fetch(const std::string& sha256) {
   return fail(ErrorKind::kUnavailable, "no answer to FETCH within 30 s");
 }
 
-Status CasefileSink::deliver(const std::string& event_id, const std::string& payload) {
-  auto event = nlohmann::json::parse(payload, nullptr, false);
-  if (!event.is_object()) return fail(ErrorKind::kInvalidInput, "event " + event_id + " is not a JSON object");
-  std::string case_number = event.value("case_number", "");
-  std::string document_id = event.value("document_id", "");
-  if (!safe_name(case_number) || !safe_name(document_id)) {
-    return fail(ErrorKind::kInvalidInput, "event " + event_id + " has an unusable case number or document id");
+Status CasefileSink::deliver(const std::string& event_id, nlohmann::json event) {
+  const std::string tenant = event.value("tenant", "");
+  const std::string case_number = event.value("case_number", "");
+  const std::string document_id = event.value("document_id", "");
+  if (!safe_name(tenant) || !safe_name(case_number) || !safe_name(document_id)) {
+    return fail(ErrorKind::kInvalidInput, "event " + event_id + " has an unusable tenant, case number or document id");
   }
   std::string pdf_sha = event.value("sha256_pdf", "");
   auto pdf = fetch(pdf_sha);
@@ -84,17 +117,66 @@ Status CasefileSink::deliver(const std::string& event_id, const std::string& pay
   if (sha256_hex(*pdf) != pdf_sha) {
     return fail(ErrorKind::kCorruption, "the PDF of " + document_id + " does not match sha256_pdf");
   }
-  auto folder = casefiles_ / case_number;
+  auto folder = casefiles_ / tenant / case_number;
   if (auto st = write_file_durably(folder / (document_id + ".pdf"), *pdf); !st) return st;
   event["received_at_ms"] = now_ms();
   event["received_by"] = name_;
   if (auto st = write_file_durably(folder / (document_id + ".json"), event.dump(2) + "\n"); !st) return st;
-  if (!registry_) return {};
+  CaseRegistryDb* registry = registries_.for_tenant(tenant);
+  if (!registry) return {};
   const auto filed_at_ms = event.value("filed_at_ms", int64_t{0});
-  auto counted = registry_->record_filing(
-      {event_id, case_number, event.value("tenant", ""), document_id, filed_at_ms > 0 ? filed_at_ms : now_ms()});
+  auto counted =
+      registry->record_filing({event_id, case_number, tenant, document_id, filed_at_ms > 0 ? filed_at_ms : now_ms()});
   if (!counted) return fail(counted.error());
   return {};
+}
+
+bool CasefileSink::consume(const std::string& event_id, const std::string& payload) {
+  auto event = nlohmann::json::parse(payload, nullptr, false);
+  if (!event.is_object()) {
+    ++counters_.errors;
+    spdlog::error("casefile-sink: event {} is not a JSON object (not acknowledged)", event_id);
+    return false;
+  }
+  const std::string tenant = event.value("tenant", "");
+  const std::string case_number = event.value("case_number", "");
+  const int64_t case_seq = event.value("case_seq", int64_t{0});
+  if (seen_events_.count(event_id)) {
+    ++counters_.duplicates;
+    if (auto st = append_ledger(event, event_id, true); !st) spdlog::warn("casefile-sink: {}", st.error().describe());
+    spdlog::info("casefile-sink: event {} already written; acknowledging the {}", event_id,
+                 event.value("replay", false) ? "replay" : "duplicate");
+    return true;
+  }
+  const CaseKey key{tenant, case_number};
+  const auto known = last_case_seq_.find(key);
+  if (case_seq > 0 && known != last_case_seq_.end() && case_seq > known->second + 1) {
+    ++counters_.held;
+    spdlog::warn("casefile-sink: event {} is number {} of case {} (tenant {}), but number {} is the last written: "
+                 "held until the missing ones arrive (`zpe events list --tenant {}` shows them; "
+                 "`zpe events replay --since EVENT_ID` sends them again)",
+                 event_id, case_seq, case_number, tenant, known->second, tenant);
+    return false;
+  }
+  if (auto st = deliver(event_id, event); !st) {
+    ++counters_.errors;
+    spdlog::error("casefile-sink: event {}: {} (not acknowledged; it will come again)", event_id,
+                  st.error().describe());
+    return false;
+  }
+  if (auto st = append_ledger(event, event_id, false); !st) {
+    ++counters_.errors;
+    spdlog::error("casefile-sink: event {}: {} (not acknowledged; it will come again)", event_id,
+                  st.error().describe());
+    return false;
+  }
+  ++counters_.written;
+  seen_events_.insert(event_id);
+  if (case_seq > 0) last_case_seq_[key] = std::max(last_case_seq_[key], case_seq);
+  spdlog::info("casefile-sink: filed {} in case {} of tenant {} (event {}, number {} of the case{})",
+               event.value("document_id", ""), case_number, tenant, event_id, case_seq,
+               event.value("replay", false) ? ", replayed" : "");
+  return true;
 }
 
 int CasefileSink::run(const std::atomic<bool>& stop) {
@@ -111,28 +193,16 @@ int CasefileSink::run(const std::atomic<bool>& stop) {
       protocol::send_frames(socket_, {protocol::kFeedVersion, protocol::kHello, name_});
       last_hello = now_ms();
     }
-    auto msg = protocol::recv_frames(socket_, 200);
+    std::optional<protocol::Frames> msg;
+    if (!waiting_.empty()) {
+      msg = std::move(waiting_.front());
+      waiting_.pop_front();
+    } else {
+      msg = protocol::recv_frames(socket_, 200);
+    }
     if (!msg || msg->size() < 4 || (*msg)[1] != protocol::kEvent) continue;
     const std::string event_id = (*msg)[2];
-    auto event = nlohmann::json::parse((*msg)[3], nullptr, false);
-    std::string document_id = event.is_object() ? event.value("document_id", "") : "";
-    if (seen_events_.count(event_id)) {
-      ++counters_.duplicates;
-      append_ledger(event_id, document_id, true);
-      spdlog::info("casefile-sink: event {} already written; acknowledging the duplicate", event_id);
-    } else if (auto st = deliver(event_id, (*msg)[3]); !st) {
-      ++counters_.errors;
-      spdlog::error("casefile-sink: event {}: {} (not acknowledged; it will come again)", event_id,
-                    st.error().describe());
-      continue;
-    } else {
-      ++counters_.written;
-      seen_events_.insert(event_id);
-      append_ledger(event_id, document_id, false);
-      spdlog::info("casefile-sink: filed {} in case {} (event {})", document_id, event.value("case_number", ""),
-                   event_id);
-    }
-    protocol::send_frames(socket_, {protocol::kFeedVersion, protocol::kAck, event_id});
+    if (consume(event_id, (*msg)[3])) protocol::send_frames(socket_, {protocol::kFeedVersion, protocol::kAck, event_id});
   }
   return 0;
 }

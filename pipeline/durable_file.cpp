@@ -14,6 +14,21 @@ namespace zpe {
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
+
+// Writes all of bytes to fd and fsyncs it; the error names `path`.
+Status write_all_and_sync(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(ErrorKind::kIOError, "cannot write " + path.string() + ": " + errno_text());
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail(ErrorKind::kIOError, "fsync of " + path.string() + " failed: " + errno_text());
+  return {};
+}
 }  // namespace
 
 Status fsync_directory(const std::filesystem::path& dir) {
@@ -33,30 +48,27 @@ Status write_file_durably(const std::filesystem::path& path, std::string_view by
   tmp += ".tmp-" + random_hex(6);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return fail(ErrorKind::kIOError, "cannot create " + tmp.string() + ": " + errno_text());
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string why = errno_text();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fail(ErrorKind::kIOError, "cannot write " + tmp.string() + ": " + why);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    std::string why = errno_text();
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return fail(ErrorKind::kIOError, "fsync of " + tmp.string() + " failed: " + why);
-  }
+  auto written = write_all_and_sync(fd, bytes, tmp);
   ::close(fd);
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return written;
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string why = errno_text();
     ::unlink(tmp.c_str());
     return fail(ErrorKind::kIOError, "cannot rename " + tmp.string() + " to " + path.string() + ": " + why);
   }
+  return fsync_directory(path.parent_path());
+}
+
+Status append_file_durably(const std::filesystem::path& path, std::string_view bytes) {
+  const bool existed = std::filesystem::exists(path);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(ErrorKind::kIOError, "cannot open " + path.string() + " to append: " + errno_text());
+  auto written = write_all_and_sync(fd, bytes, path);
+  ::close(fd);
+  if (!written || existed) return written;
   return fsync_directory(path.parent_path());
 }
 

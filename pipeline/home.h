@@ -6,7 +6,7 @@
 //   var/jobs.sqlite     the job store
 //   var/blobs/          the blob store
 //   quarantine/<tenant>/  refused input with a <name>.reason.txt beside it
-//   casefiles/          what the reference case-file sink writes
+//   casefiles/<tenant>/<case number>/  what the reference case-file sink writes
 //   archive/<yyyy>/<mm>/<doc id>/  write-once archival packages (docs/ARCHIVE.md)
 #pragma once
 

@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS events(
   last_sent_ms INTEGER,
   acked_ms INTEGER);
 CREATE INDEX IF NOT EXISTS events_unacked ON events(acked_ms, seq);
+-- events also has tenant, case_number, case_seq and replay_pending: JobStore::migrate_events
+-- (pipeline/job_store_events.cpp) adds them to stores of every age.
 CREATE TABLE IF NOT EXISTS filings(
   document_id TEXT PRIMARY KEY,
   tenant TEXT NOT NULL,
@@ -208,6 +210,7 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::filesystem::path& pa
   auto had_filings = store->has_filings_table();
   if (!had_filings) return fail(had_filings.error());
   if (auto st = exec_sql(*db, kSchema); !st) return fail(st.error());
+  if (auto st = store->migrate_events(); !st) return fail(st.error());
   if (!*had_filings) {
     if (auto st = store->backfill_filings(); !st) return fail(st.error());
   }
@@ -378,12 +381,9 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
       state = "FILED";
       action = "filed";
       if (target == "casefile") {
-        std::string event_id = "E" + random_hex(12);
-        nlohmann::json event = build_event(record, event_id);
-        Statement ev(db_, "INSERT INTO events(event_id, document_id, created_ms, payload) VALUES (?,?,?,?)");
-        ev.bind(1, event_id).bind(2, doc.id).bind(3, c.now_ms).bind(4, event.dump());
-        if (auto st = ev.run(); !st) return fail(st.error());
-        detail["event_id"] = event_id;
+        auto event_id = insert_filed_event(doc.id, doc.tenant, record, build_event, c.now_ms);
+        if (!event_id) return fail(event_id.error());
+        detail["event_id"] = *event_id;
       }
       detail["destinations"] = record["route"].value("destinations", nlohmann::json::array());
       detail["case_number"] = record["route"].value("case_number", "");
@@ -614,7 +614,7 @@ Result<StatusSummary> JobStore::summary(int recent_failures) {
     sum.recent_failures.push_back({failures.integer(0), failures.text(1), failures.integer(2), failures.text(3),
                                    failures.text(4), failures.text(5), failures.text(6), failures.text(7)});
   }
-  Statement events(db_, "SELECT COUNT(*) FROM events WHERE acked_ms IS NULL");
+  Statement events(db_, "SELECT COUNT(*) FROM events WHERE acked_ms IS NULL OR replay_pending = 1");
   if (events.step()) sum.unacked_events = events.integer(0);
   Statement times(db_,
                   "SELECT stage, COUNT(*), AVG(finished_ms - started_ms) FROM stage_runs "
@@ -628,46 +628,9 @@ Result<StatusSummary> JobStore::summary(int recent_failures) {
 Result<int64_t> JobStore::in_flight() {
   Statement s(db_,
               "SELECT (SELECT COUNT(*) FROM documents WHERE state IN ('QUEUED','RUNNING')) + "
-              "(SELECT COUNT(*) FROM events WHERE acked_ms IS NULL)");
+              "(SELECT COUNT(*) FROM events WHERE acked_ms IS NULL OR replay_pending = 1)");
   if (!s.step()) return zpe::fail(s.status().error());
   return s.integer(0);
-}
-
-Result<std::vector<PendingEvent>> JobStore::events_due(int64_t now, int64_t redeliver_ms, int limit) {
-  Statement s(db_,
-              "SELECT seq, event_id, document_id, payload FROM events WHERE acked_ms IS NULL AND "
-              "(last_sent_ms IS NULL OR last_sent_ms <= ?) ORDER BY seq LIMIT ?");
-  s.bind(1, now - redeliver_ms).bind(2, limit);
-  std::vector<PendingEvent> out;
-  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3)});
-  if (auto st = s.status(); !st) return zpe::fail(st.error());
-  return out;
-}
-
-Status JobStore::mark_event_sent(int64_t seq, int64_t now) {
-  Statement s(db_, "UPDATE events SET last_sent_ms = ?, deliveries = deliveries + 1 WHERE seq = ?");
-  return s.bind(1, now).bind(2, seq).run();
-}
-
-Result<bool> JobStore::ack_event(const std::string& event_id, int64_t now) {
-  Transaction tx(db_);
-  if (auto st = tx.begin_status(); !st) return zpe::fail(st.error());
-  Statement s(db_, "UPDATE events SET acked_ms = ? WHERE event_id = ? AND acked_ms IS NULL");
-  s.bind(1, now).bind(2, event_id);
-  if (auto st = s.run(); !st) return zpe::fail(st.error());
-  bool first = sqlite3_changes(db_) > 0;
-  if (first) {
-    Statement doc(db_, "SELECT document_id FROM events WHERE event_id = ?");
-    doc.bind(1, event_id);
-    if (doc.step()) {
-      nlohmann::json detail = {{"event_id", event_id}};
-      if (auto st = append_audit(doc.text(0), "casefile-feed", "event_acked", detail.dump(), now); !st) {
-        return zpe::fail(st.error());
-      }
-    }
-  }
-  if (auto st = tx.commit(); !st) return zpe::fail(st.error());
-  return first;
 }
 
 }  // namespace zpe

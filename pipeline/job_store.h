@@ -139,15 +139,48 @@ struct StatusSummary {
   std::map<std::string, int64_t> documents_per_state;
   std::map<std::string, std::pair<int64_t, int64_t>> backlog_per_stage;  // queued, running
   std::vector<AuditEntry> recent_failures;
-  int64_t unacked_events = 0;
+  int64_t unacked_events = 0;  // not acknowledged yet, or replayed and not acknowledged again
   std::map<std::string, std::pair<int64_t, double>> stage_time;  // runs, mean ms (succeeded)
 };
 
+// An event the case-file feed is to send (events_due): new, overdue for redelivery, or
+// queued again by request_replay (`replay`: it was acknowledged before).
 struct PendingEvent {
   int64_t seq = 0;
   std::string event_id;
   std::string document_id;
   std::string payload;
+  bool replay = false;
+};
+
+// One row of the outbox as `zpe events list` shows it (pipeline/job_store_events.cpp).
+struct OutboxEvent {
+  int64_t seq = 0;  // outbox order; "after EVENT_ID" means a larger seq
+  std::string event_id;
+  std::string document_id;
+  std::string tenant;
+  std::string case_number;
+  int64_t case_seq = 0;       // 1, 2, 3 ... per (tenant, case_number), in filing order
+  int64_t created_ms = 0;
+  int64_t deliveries = 0;     // times sent, replays included
+  int64_t last_sent_ms = 0;   // 0: not sent (since it was queued for a replay)
+  int64_t acked_ms = 0;       // 0: not acknowledged yet
+  bool replay_pending = false;
+};
+
+// Which outbox events list_events and request_replay take: those after `since_event_id`
+// ("" = from the first), of `tenant` ("" = every tenant).
+struct OutboxQuery {
+  std::string since_event_id;
+  std::string tenant;
+  int limit = 1000;  // list_events only
+};
+
+// What request_replay did.
+struct ReplayRequest {
+  int64_t queued = 0;          // acknowledged events queued to be sent again as replays
+  int64_t already_queued = 0;  // already waiting for a replay
+  int64_t unacknowledged = 0;  // not acknowledged yet: the feed sends them anyway
 };
 
 // What happened to a document after a failure or a lost lease.
@@ -270,13 +303,24 @@ class JobStore {
   Result<std::vector<AuditEntry>> audit_trail(const std::string& document_id);
   Result<std::vector<StageRun>> stage_runs(const std::string& document_id);
   Result<StatusSummary> summary(int recent_failures);
-  // Documents still QUEUED or RUNNING plus events not yet acknowledged.
+  // Documents still QUEUED or RUNNING plus events not yet acknowledged (replays included).
   Result<int64_t> in_flight();
 
+  // The outbox of case-file events (pipeline/job_store_events.cpp, docs/PROTOCOL.md).
+  // Events due to be sent, in outbox order: not acknowledged (or queued for a replay) and
+  // not sent within redeliver_ms — and only the oldest such event of each (tenant, case
+  // number): a case's next event waits until the one before it is acknowledged.
   Result<std::vector<PendingEvent>> events_due(int64_t now_ms, int64_t redeliver_ms, int limit);
   Status mark_event_sent(int64_t seq, int64_t now_ms);
-  // True when this acknowledgement was the first for the event.
+  // True when this acknowledgement was the first for the event. An acknowledgement of a
+  // replayed event ends its replay (audit "event_replay_acked").
   Result<bool> ack_event(const std::string& event_id, int64_t now_ms);
+  // Outbox events in order; kNotFound when since_event_id is not in the outbox.
+  Result<std::vector<OutboxEvent>> list_events(const OutboxQuery& query);
+  // Queues every acknowledged event the query matches to be sent again, marked as a replay
+  // (audit "event_replay_requested" by `actor` on each document), in one transaction.
+  // kNotFound when since_event_id is not in the outbox.
+  Result<ReplayRequest> request_replay(const OutboxQuery& query, const std::string& actor, int64_t now_ms);
   Status append_audit(const std::string& document_id, const std::string& actor,
                       const std::string& action, const std::string& detail, int64_t now_ms);
   // The whole audit table in seq order, as stored (for pipeline/audit_verify.h).
@@ -328,6 +372,14 @@ class JobStore {
   Result<std::vector<std::string>> add_split_children(const std::string& parent_id, const nlohmann::json& record,
                                                       const std::string& next_stage, int64_t now_ms,
                                                       const std::string& actor);
+  // Writes the case-file event of a document complete() files, inside its transaction:
+  // the builder's event with the document's tenant and the case's next case_seq.
+  Result<std::string> insert_filed_event(const std::string& document_id, const std::string& tenant,
+                                         const nlohmann::json& record, const EventBuilder& build_event,
+                                         int64_t now_ms);
+  // Gives a store from before per-case ordering its event columns (tenant, case_number,
+  // case_seq, replay_pending) and indexes; numbers its events per case. Once, at open.
+  Status migrate_events();
   // The filings row of a document complete() files, inside its transaction.
   Status record_filing(const std::string& document_id, const std::string& tenant, const nlohmann::json& record,
                        int64_t now_ms);

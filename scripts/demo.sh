@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled samples, with the embedded defaults (SQLite, local folders):
 # sets everything up, drops samples/letters into a fresh home's inbox and runs
-# `zpe run --until-idle`. Results: zpe-home/casefiles/, zpe-home/quarantine/, `zpe status`.
+# `zpe run --until-idle`. Results: zpe-home/casefiles/<tenant>/<case number>/, zpe-home/quarantine/, `zpe status`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -44,7 +44,7 @@ if [ -n "$first_pdf" ]; then
   echo "demo: checking the signature of $first_pdf"
   build/zpe --config "$home/demo.toml" verify "$first_pdf" || true
 fi
-echo "demo: case files are in $home/casefiles/ ; inspect one with: build/zpe --home $home show <document id>"
+echo "demo: case files are in $home/casefiles/<tenant>/<case number>/ ; inspect one with: build/zpe --home $home show <document id>"
 echo "demo: check any signed PDF with: build/zpe --config $home/demo.toml verify <file.pdf>"
 echo "demo: documents waiting for a person: build/zpe --home $home clearing list"
 echo "demo: decide one with: build/zpe --home $home clearing release <document id> --case-number 1234567-123"

@@ -83,10 +83,10 @@ TEST(Clearing, Clearing_HeldLettersAreReleasedRejectedOrRescannedFromTheCommandL
   EXPECT_EQ(released["record"]["route"]["case_number"], "8513179-224");
   EXPECT_EQ(released["record"]["route"]["operator_corrected"], nlohmann::json({"case_number", "doc_type"}));
   EXPECT_EQ(released["record"]["operator"]["corrections"]["case_number"]["machine"], nullptr);
-  const auto event = read_json(home.root() / "casefiles" / "8513179-224" / (no_number + ".json"));
+  const auto event = read_json(home.root() / "casefiles" / "default" / "8513179-224" / (no_number + ".json"));
   EXPECT_EQ(event["doc_type"], "Asylantrag");
   EXPECT_EQ(event["pages"], 2);
-  EXPECT_TRUE(std::filesystem::exists(home.root() / "casefiles" / "8513179-224" / (no_number + ".pdf")));
+  EXPECT_TRUE(std::filesystem::exists(home.root() / "casefiles" / "default" / "8513179-224" / (no_number + ".pdf")));
   bool operator_in_audit = false;
   for (const auto& a : released["audit"]) operator_in_audit |= a["actor"] == "operator:alice" && a["action"] == "released";
   EXPECT_TRUE(operator_in_audit) << released["audit"].dump(2);

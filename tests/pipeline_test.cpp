@@ -33,7 +33,7 @@ std::vector<Truth> sample_truths() {
   return out;
 }
 
-// The casefiles/<case>/<doc>.json written by the reference sink, by document id.
+// The casefiles/<tenant>/<case>/<doc>.json written by the reference sink, by document id.
 std::map<std::string, nlohmann::json> delivered(const TestHome& home) {
   std::map<std::string, nlohmann::json> out;
   std::error_code ec;
@@ -156,7 +156,7 @@ void expect_samples_filed_correctly(TestHome& home, const std::vector<Truth>& tr
     EXPECT_EQ(event["letter_date"], t.json["letter_date"]);
     EXPECT_EQ(event["pages"], t.json["pages"]);
     EXPECT_EQ(event["source_file"], name);
-    auto pdf = home.root() / "casefiles" / t.json["case_number"].get<std::string>() / (id + ".pdf");
+    auto pdf = home.root() / "casefiles" / "default" / t.json["case_number"].get<std::string>() / (id + ".pdf");
     EXPECT_EQ(pdf_pages(pdf), t.json["pages"].get<int>());
     const auto [distance, length] = check_filed_pdf(pdf, t.json["text"].get<std::string>());
     errors += distance;

@@ -129,7 +129,7 @@ TEST(Web, Web_TwoConcurrentReleasesOfOneDocumentFileItOnce) {
     pdfs += entry.path().filename() == id + ".pdf";
   }
   EXPECT_EQ(pdfs, 1) << "one case-file PDF for the document";
-  EXPECT_TRUE(std::filesystem::exists(home.root() / "casefiles" / "8513179-224" / (id + ".pdf")));
+  EXPECT_TRUE(std::filesystem::exists(home.root() / "casefiles" / "default" / "8513179-224" / (id + ".pdf")));
 }
 
 }  // namespace

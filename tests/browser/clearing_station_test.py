@@ -313,7 +313,7 @@ def run(args, results):
         flash = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#messages .alert") and d.find_element(By.CSS_SELECTOR, "#messages .alert").text)
         results.check("the outcome of the release is shown", target in flash, repr(flash))
 
-        pdf = os.path.join(home, "casefiles", OPEN_CASE, target + ".pdf")
+        pdf = os.path.join(home, "casefiles", "default", OPEN_CASE, target + ".pdf")
         try:
             wait_for(pdf, lambda: os.path.exists(pdf), 120, 0.5)
             results.check("the released document arrives in the case-file sink", True)
