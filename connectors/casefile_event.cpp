@@ -29,6 +29,8 @@ nlohmann::json build_filed_event(const nlohmann::json& record, const std::string
       {"case_number", at_or_null(at_or_null(record, "route"), "case_number")},
       // As routed: the operator's corrections from the clearing station where they gave any.
       {"doc_type", decided(record, cls, "doc_type")},
+      // A routing rule filed it although the type was unsure: the case system confirms it.
+      {"doc_type_unsure", at_or_null(at_or_null(record, "route"), "doc_type_unsure") == true},
       {"letter_date", decided(record, cls, "letter_date")},
       {"source_file", at_or_null(source, "file")},
       {"source_pages", at_or_null(record, "source_pages")},
