@@ -133,7 +133,8 @@ Result<EgvpIngestResult> EgvpIntake::ingest(const fs::path& package, const std::
   const std::string package_name = package.filename().string();
   auto contents = read_package(package, limits_);
   if (!contents) {
-    if (contents.error().kind != ErrorKind::kInvalidInput) return fail(contents.error());
+    // Only the file system failing is worth another try; anything else would fail again.
+    if (contents.error().kind == ErrorKind::kIOError) return fail(contents.error());
     return quarantine(package, tenant, "", contents.error().message, actor);
   }
   auto message = parse_inbound_message(contents->message_xml);

@@ -57,7 +57,8 @@ class EgvpIntake {
              PackageLimits limits);
 
   // Takes one package for `tenant`; it leaves the inbox (ingested or quarantined) unless
-  // an I/O error is returned, when it stays for the next pass.
+  // an error is returned (the file system or the stores failed), when it stays for the
+  // next pass.
   Result<EgvpIngestResult> ingest(const std::filesystem::path& package, const std::string& tenant,
                                   const std::string& actor);
   // One pass over every tenant's court-mailbox inbox; returns how many packages were taken.

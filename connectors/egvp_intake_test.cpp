@@ -143,6 +143,13 @@ TEST_F(EgvpIntakeTest, EgvpIntake_APackageLeftInTheInboxAfterACrashIsNotFiledTwi
   EXPECT_EQ(rows("QUEUED").size(), 2u);
 }
 
+TEST_F(EgvpIntakeTest, EgvpIntake_QuarantinesAnEmptyFolderInsteadOfWaitingForItForever) {
+  fs::create_directories(home_.inbox_egvp("default") / "empty");
+  EXPECT_EQ(intake_->scan_once(now_ms()), 1);
+  EXPECT_NE(quarantined_reason().find("the folder is empty"), std::string::npos);
+  EXPECT_EQ(EgvpIntake::count_waiting(home_, {"default"}), 0);
+}
+
 TEST_F(EgvpIntakeTest, EgvpIntake_QuarantinesAPackageWhoseAttachmentIsMissing) {
   drop_zip("missing.zip", zip_of({{kXJustizMessageFile, xjustiz_message(judgment_and_scan()), false},
                                   {"urteil.pdf", kPdf, false}}));

@@ -143,6 +143,7 @@ Result<PackageContents> read_folder_package(const fs::path& folder, const Packag
     }
   }
   if (ec) return fail(ErrorKind::kIOError, "cannot list " + folder.string() + ": " + ec.message());
+  if (entries.empty()) return refuse(contents.name, "the folder is empty — not an XJustiz package");
   if (total > limits.max_package_bytes) {
     return refuse(contents.name, "the files have " + std::to_string(total) + " bytes together, more than the limit of " +
                                      std::to_string(limits.max_package_bytes) + " ([egvp.inbound] max_package_bytes)");

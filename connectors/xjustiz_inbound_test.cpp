@@ -42,6 +42,48 @@ TEST(XJustizInbound, XJustizInbound_ReadsHeaderBasicDataAndDocumentsByLocalName)
   EXPECT_EQ(parsed->documents[1].scan_date, "2026-11-29");
 }
 
+TEST(XJustizInbound, XJustizInbound_ReadsStructuredFileNumbersAndDocumentsInsideAFile) {
+  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<nachricht.gds.uebermittlungSchriftgutobjekte.0005005 xmlns="http://www.xjustiz.de">
+  <nachrichtenkopf xjustizVersion="3.5.1">
+    <erstellungszeitpunkt>2026-11-30T10:15:00+01:00</erstellungszeitpunkt>
+    <auswahl_absender><absender.gericht><code>D6262</code></absender.gericht></auswahl_absender>
+    <auswahl_empfaenger><empfaenger.sonstige>BAMF</empfaenger.sonstige></auswahl_empfaenger>
+    <eigeneNachrichtenID>a1</eigeneNachrichtenID>
+  </nachrichtenkopf>
+  <grunddaten><verfahrensdaten>
+    <instanzdaten>
+      <auswahl_instanzbehoerde><gericht><code>D6262</code></gericht></auswahl_instanzbehoerde>
+      <aktenzeichen><auswahl_aktenzeichen><aktenzeichen.strukturiert>
+        <abteilung>M 5</abteilung><register><code>K</code></register><laufendeNummer>31234</laufendeNummer><jahr>23</jahr>
+      </aktenzeichen.strukturiert></auswahl_aktenzeichen></aktenzeichen>
+    </instanzdaten>
+    <instanzdaten>
+      <auswahl_instanzbehoerde><sonstige>Bundesamt</sonstige></auswahl_instanzbehoerde>
+      <aktenzeichen><auswahl_aktenzeichen><aktenzeichen.freitext>7196837-439</aktenzeichen.freitext></auswahl_aktenzeichen></aktenzeichen>
+    </instanzdaten>
+  </verfahrensdaten></grunddaten>
+  <schriftgutobjekte><akte><akteninhalt><dokument>
+    <identifikation><id>d1</id><nummerImUebergeordnetenContainer>1</nummerImUebergeordnetenContainer></identifikation>
+    <xjustiz.fachspezifischeDaten>
+      <dokumentklasse><code>001</code></dokumentklasse>
+      <veraktungsdatum>2026-11-27</veraktungsdatum>
+      <datei><dateiname>beschluss.pdf</dateiname><bestandteil><code>002</code></bestandteil></datei>
+    </xjustiz.fachspezifischeDaten>
+  </dokument></akteninhalt></akte></schriftgutobjekte>
+</nachricht.gds.uebermittlungSchriftgutobjekte.0005005>
+)";
+  auto parsed = parse_inbound_message(xml);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->court_id, "D6262");
+  EXPECT_EQ(parsed->court_file_number, "M 5 K 31234/23");
+  ASSERT_EQ(parsed->other_file_numbers.size(), 1u);
+  EXPECT_EQ(parsed->other_file_numbers[0], "7196837-439");
+  ASSERT_EQ(parsed->documents.size(), 1u);
+  EXPECT_EQ(parsed->documents[0].document_date, "2026-11-27") << "veraktungsdatum when there is no datumDesSchreibens";
+  EXPECT_EQ(parsed->documents[0].files[0].part_code, "002");
+}
+
 TEST(XJustizInbound, XJustizInbound_RefusesDoctypeAndEntitiesBeforeParsing) {
   const std::string laughs =
       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"

@@ -69,6 +69,15 @@ TEST(EgvpInbound, EgvpInbound_CourtPackageIsFiledIntoItsCaseAndArchivedWithThePa
   const std::string zip = zip_of({{"xjustiz_nachricht.xml", xjustiz_message(court_message()), false},
                                   {"urteil.pdf", pdf, false}, {"geburtsurkunde.tif", file_bytes(scan), false}});
   drop_package(home, "egvp-nachricht-0001.zip", zip);
+  // A court may name a case the registry does not know: the route stage checks it as for any letter.
+  MessageSpec unknown_case;
+  unknown_case.message_id = "0b3c9d2e-1f4a-4b5c-8d6e-7f8091a2b3c4";
+  unknown_case.case_number = "1234567-891";
+  unknown_case.documents = {MessageDocument{"ladung.pdf", "198", "2026-11-30", "", "001"}};
+  const std::string summons = text_pdf({"Verwaltungsgericht Ansbach", "Ladung zur muendlichen Verhandlung",
+                                        "Ihr Zeichen: 1234567-891", "Termin: 14. Januar 2027, 10:00 Uhr"});
+  drop_package(home, "egvp-nachricht-0002.zip",
+               zip_of({{"xjustiz_nachricht.xml", xjustiz_message(unknown_case), false}, {"ladung.pdf", summons, false}}));
   std::string out;
   ASSERT_EQ(home.run({"run", "--until-idle", "--max-seconds", "300"}, &out), 0) << out;
 
@@ -99,6 +108,12 @@ TEST(EgvpInbound, EgvpInbound_CourtPackageIsFiledIntoItsCaseAndArchivedWithThePa
     }
   }
   EXPECT_EQ(home.run({"archive", "verify", "--all"}, &out, 60), 0) << out;
+
+  const json held = home.list_json("CLEARING");
+  ASSERT_EQ(held.size(), 1u) << held.dump(2);
+  EXPECT_EQ(held[0]["source_file"], "egvp-nachricht-0002.zip/ladung.pdf");
+  EXPECT_NE(held[0]["reason"].get<std::string>().find("unknown case number 1234567-891"), std::string::npos)
+      << held[0]["reason"];
 }
 
 TEST(EgvpInbound, EgvpInbound_HostilePackagesAreQuarantinedEachWithItsReason) {
