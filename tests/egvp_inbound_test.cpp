@@ -87,7 +87,7 @@ TEST(EgvpInbound, EgvpInbound_CourtPackageIsFiledIntoItsCaseAndArchivedWithThePa
   const auto packages = archived(home);
   for (const json& row : filed) {
     const std::string id = row["document_id"];
-    EXPECT_TRUE(fs::exists(home.root() / "casefiles" / kCase / (id + ".pdf"))) << id;
+    EXPECT_TRUE(fs::exists(home.root() / "casefiles" / "default" / kCase / (id + ".pdf"))) << id;
     ASSERT_TRUE(packages.count(id)) << "archived: " << id;
     const fs::path package = packages.at(id);
     EXPECT_EQ(file_bytes(package / "original" / "egvp-package" / "egvp-nachricht-0001.zip"), zip)
