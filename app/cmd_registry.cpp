@@ -60,7 +60,7 @@ std::unique_ptr<CaseRegistryDb> open_registry(const GlobalOptions& options, cons
     return nullptr;
   }
   std::filesystem::path file = o.db;
-  if (file.empty()) file = configured_sqlite_registry(*env).value_or(env->home.root / "registry" / "cases.sqlite");
+  if (file.empty()) file = configured_sqlite_registry(*env, o.tenant).value_or(env->home.root / "registry" / "cases.sqlite");
   auto db = CaseRegistryDb::open(file, mode);
   if (!db) {
     *exit_code = report(db.error());
@@ -150,7 +150,7 @@ void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action
   auto* registry = app.add_subcommand("registry", "the SQLite case registry: import, add, close, reopen, list cases");
   registry->require_subcommand(1);
   auto common = [](CLI::App* sub, std::string* tenant, const char* tenant_help) {
-    sub->add_option("--db", o.db, "registry file (default: [stages.route] registry if SQLite, else "
+    sub->add_option("--db", o.db, "registry file (default: the tenant's [stages.route] registry if SQLite, else "
                                   "<home>/registry/cases.sqlite)");
     sub->add_option("--tenant", *tenant, tenant_help)->capture_default_str();
   };
