@@ -111,6 +111,12 @@ void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
   std::printf("  case files:   %s/<tenant>/<case number>/<document id>.pdf and .json\n", env.home.casefiles().c_str());
   std::printf("  quarantine:   %s/<tenant>/ (each file with a .reason.txt)\n", (env.home.root / "quarantine").c_str());
   std::printf("  archive:      %s/<yyyy>/<mm>/<document id>/ (zpe archive verify --all)\n", env.home.archive().c_str());
+  if (egvp_enabled(env)) {
+    const std::filesystem::path outbox =
+        env.config.json().value("egvp", nlohmann::json::object()).value("outbox", std::string("outbox/egvp"));
+    std::printf("  courts:       %s/<court id>/<package id>/ (zpe egvp list)\n",
+                (outbox.is_absolute() ? outbox : env.home.root / outbox).c_str());
+  }
   std::printf("  clearing:     zpe --home %s list --state CLEARING\n", env.home.root.c_str());
   std::printf("  status:       zpe --home %s status\n", env.home.root.c_str());
   if (auto web = web::read_web_settings(env.config); web && web->enabled) {

@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr int64_t kMaxReceiptBytes = 64 * 1024;
+// herstellerinformation/version: the project's version (CMakeLists.txt, project VERSION).
+constexpr const char* kZpeVersion = "0.1.0";
 
 std::string utc(int64_t ms, const char* format) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -76,7 +78,7 @@ Result<EgvpSettings> read_egvp_settings(const Config& config, const fs::path& ho
   settings.sender_id = egvp.value("sender_id", "");
   settings.sender_name = egvp.value("sender_name", "");
   settings.replacing_scan = egvp.value("replacing_scan", true);
-  settings.product_version = egvp.value("product_version", "0.1.0");
+  settings.product_version = kZpeVersion;
   if (settings.sender_name.empty()) return fail(ErrorKind::kInvalidInput, "config: [egvp] sender_name must name the agency");
   if (settings.receipt_timeout_ms <= 0) return fail(ErrorKind::kInvalidInput, "config: [egvp] receipt_timeout_ms must be positive");
   for (const std::string& tenant : config.tenants()) {

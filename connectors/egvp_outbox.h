@@ -40,7 +40,7 @@ struct EgvpSettings {
   std::string sender_id;               // the agency's SAFE ID; "" to leave it out
   std::string sender_name;
   bool replacing_scan = true;          // ersetzenderScan for scanned documents
-  std::string product_version;
+  std::string product_version;         // herstellerinformation/version (ZPE's version)
   std::map<std::string, std::vector<CourtEntry>> courts;  // tenant -> court directory
 };
 
