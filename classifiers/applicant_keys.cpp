@@ -152,10 +152,13 @@ std::size_t next_line_start(std::string_view text, std::size_t i) {
   return i < text.size() ? i + 1 : i;
 }
 
-// No letter or digit up to the line's end: OCR's specks ("_", "| |", ".") count as blank.
+// No two letters or digits in a row up to the line's end: OCR's specks ("_", "| |", ".",
+// a lone "j") count as blank.
 bool rest_of_line_blank(std::string_view text, std::size_t i) {
+  int run = 0;
   for (; i < text.size() && !is_line_end(text[i]); ++i) {
-    if (is_letter_at(text, i) || is_ascii_digit(text[i])) return false;
+    run = is_letter_at(text, i) || is_ascii_digit(text[i]) ? run + 1 : 0;
+    if (run == 2) return false;
   }
   return true;
 }

@@ -51,6 +51,8 @@ TEST(ApplicantKeys, PassesOverTheBlankLinesAndSpecksOcrLeavesInABlock) {
   EXPECT_EQ(values(find_applicant_names("In der Verwaltungsstreitsache | |\n\nHassan Yilmaz, Allersberger Straße 95\n")),
             (std::vector<std::string>{"Hassan Yilmaz"}));
   EXPECT_EQ(values(find_applicant_names("Familienname: _\n\nOKAFOR\n")), (std::vector<std::string>{"OKAFOR"}));
+  EXPECT_EQ(values(find_applicant_names("In der Verwaltungsstreitsache j\n\nHassan YILMAZ, Allersberger Straße 95\n")),
+            (std::vector<std::string>{"Hassan YILMAZ"}));
   EXPECT_EQ(values(find_birth_dates("Geburtsdatum:\n\n05.06.1985\n")), (std::vector<std::string>{"1985-06-05"}));
   EXPECT_TRUE(find_applicant_names("In der Verwaltungsstreitsache\n\n\n\nHassan Yilmaz\n").empty())
       << "three blank lines end the block";
