@@ -46,6 +46,7 @@ int run_train(const TrainOptions& o) {
 struct EvalOptions {
   std::string dir, work, model, registry, tenant = "default";
   int jobs = 1;
+  bool no_second_key = false;  // measure without the registry's second-key check
 };
 
 struct Outcome {
@@ -66,6 +67,7 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
   const json route_settings = env->config.stage_settings("route", o.tenant);
   auto thresholds = route_thresholds(route_settings);
   if (!thresholds) { std::fprintf(stderr, "eval: %s\n", thresholds.error().message.c_str()); return kBadArgs; }
+  if (o.no_second_key) thresholds->second_key = false;
   std::string registry_path = o.registry;
   if (registry_path.empty()) registry_path = (std::filesystem::path(o.dir) / "case_registry.csv").string();
   auto registry = load_case_registry(registry_path, o.tenant);
@@ -127,7 +129,7 @@ int run_eval(const GlobalOptions& options, const EvalOptions& o) {
 int print_report(const std::vector<Outcome>& all, const std::vector<std::string>& types) {
   std::map<std::string, std::map<std::string, int>> confusion;
   int correct_type = 0, case_predicted = 0, case_correct_predicted = 0, case_truth = 0, case_recalled = 0;
-  int routed = 0, misroutes = 0, clearings = 0;
+  int routed = 0, misroutes = 0, clearings = 0, second_key_clearings = 0, second_key_caught = 0;
   for (const auto& o : all) {
     ++confusion[o.true_type][o.type];
     correct_type += o.type == o.true_type;
@@ -138,6 +140,12 @@ int print_report(const std::vector<Outcome>& all, const std::vector<std::string>
       misroutes += o.case_number != o.true_case || o.type != o.true_type;
     } else {
       ++clearings;
+      // The second-key check's share: all it held back, and those it held back rightly
+      // (the number read was not the letter's case).
+      const bool second_key = o.clearing.rfind("case number and name disagree", 0) == 0 ||
+                              o.clearing.rfind("no name or date of birth", 0) == 0;
+      second_key_clearings += second_key;
+      second_key_caught += second_key && o.case_number != o.true_case;
     }
   }
   const auto pct = [](int a, int b) { return b ? 100.0 * a / b : 0.0; };
@@ -165,6 +173,8 @@ int print_report(const std::vector<Outcome>& all, const std::vector<std::string>
               pct(clearings, n), clearings);
   std::printf("misroutes:              %6.2f%% (%d: routed with a wrong case number or type)\n", pct(misroutes, n),
               misroutes);
+  std::printf("second-key clearings:   %6.2f%% (%d: %d held back a wrong case number)\n", pct(second_key_clearings, n),
+              second_key_clearings, second_key_caught);
   return kOk;
 }
 
@@ -187,6 +197,8 @@ void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action
   eval->add_option("--registry", eval_options.registry, "case registry, CSV or SQLite (default: DIR/case_registry.csv)");
   eval->add_option("--tenant", eval_options.tenant, "tenant whose settings apply (default: default)");
   eval->add_option("--jobs", eval_options.jobs, "letters processed in parallel (default 1)");
+  eval->add_flag("--no-second-key", eval_options.no_second_key,
+                 "decide without the registry's second-key check ([stages.route] second_key = false)");
   eval->callback([&] { action = [&] { return run_eval(options, eval_options); }; });
 }
 

@@ -3,7 +3,6 @@
 // The file: --db, else the configured [stages.route] registry when that is a SQLite
 // registry, else <home>/registry/cases.sqlite. Exit codes as README.md: 2 for a malformed
 // case number or date, 4 when the registry or the case does not exist, 1 for other failures.
-#include <cctype>
 #include <cstdio>
 
 #include "app/app.h"
@@ -30,6 +29,7 @@ namespace {
 
 struct RegistryOptions {
   std::string db, tenant = "default", case_number, opened, csv;
+  std::string surname, birth_date;  // the applicant's second keys for `add` ("" = none)
   std::string list_tenant;  // "" = every tenant
   bool json = false;
 };
@@ -39,15 +39,6 @@ int exit_code_for(const Error& error) { return error.kind == ErrorKind::kNotFoun
 int report(const Error& error) {
   std::fprintf(stderr, "registry: %s\n", error.message.c_str());
   return exit_code_for(error);
-}
-
-// An ISO date "2024-09-26" (the form the CSV and the registry keep), or "" for today.
-bool is_iso_date(const std::string& date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(date[i]))) return false;
-  }
-  return true;
 }
 
 // Opens the registry the options name; prints why not. kCreate for the commands that write.
@@ -78,14 +69,18 @@ bool check_case_number(const std::string& case_number) {
 
 int add_case(const GlobalOptions& options, const RegistryOptions& o) {
   if (!check_case_number(o.case_number)) return kBadArgs;
-  if (!o.opened.empty() && !is_iso_date(o.opened)) {
-    std::fprintf(stderr, "registry: --opened \"%s\" is not a date of the form 2024-09-26\n", o.opened.c_str());
+  for (auto [flag, date] : {std::pair{"--opened", &o.opened}, std::pair{"--birth-date", &o.birth_date}}) {
+    if (date->empty() || classifiers::is_iso_date(*date)) continue;
+    std::fprintf(stderr, "registry: %s \"%s\" is not a date of the form 2024-09-26\n", flag, date->c_str());
     return kBadArgs;
   }
+  RegisteredCase registered{o.case_number, o.tenant, o.opened, CaseState::kOpen};
+  if (!o.surname.empty()) registered.keys["surname"] = o.surname;
+  if (!o.birth_date.empty()) registered.keys["birth_date"] = o.birth_date;
   int exit_code = kOk;
   auto db = open_registry(options, o, CaseRegistryDb::OpenMode::kCreate, &exit_code);
   if (!db) return exit_code;
-  if (auto st = db->add_case({o.case_number, o.tenant, o.opened, CaseState::kOpen}); !st) return report(st.error());
+  if (auto st = db->add_case(registered); !st) return report(st.error());
   std::printf("case %s opened for tenant %s in %s\n", o.case_number.c_str(), o.tenant.c_str(), db->file().c_str());
   return kOk;
 }
@@ -128,7 +123,8 @@ int list_cases(const GlobalOptions& options, const RegistryOptions& o) {
     for (const auto& c : *cases) {
       out.push_back({{"case_number", c.registered.case_number}, {"tenant", c.registered.tenant},
                      {"opened", or_null(c.registered.opened)}, {"state", case_state_name(c.registered.state)},
-                     {"documents_filed", c.documents_filed}, {"last_filed_at", or_null(c.last_filed_at)}});
+                     {"documents_filed", c.documents_filed}, {"last_filed_at", or_null(c.last_filed_at)},
+                     {"second_keys", c.registered.keys}});
     }
     std::printf("%s\n", out.dump(2).c_str());
     return kOk;
@@ -155,7 +151,7 @@ void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action
     sub->add_option("--tenant", *tenant, tenant_help)->capture_default_str();
   };
 
-  auto* import = registry->add_subcommand("import", "add or update the cases of a CSV (case_number,tenant,opened[,state])");
+  auto* import = registry->add_subcommand("import", "add or update the cases of a CSV (case_number,tenant,opened[,state][,surname][,birth_date])");
   import->add_option("CSV", o.csv, "the CSV file")->required();
   common(import, &o.tenant, "tenant for rows without one");
   import->callback([&] { action = [&] { return import_csv(options, o); }; });
@@ -163,6 +159,8 @@ void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action
   auto* add = registry->add_subcommand("add", "open a case");
   add->add_option("CASE", o.case_number, "case number, 1234567-123")->required();
   add->add_option("--opened", o.opened, "date the case was opened, 2024-09-26 (default: today)");
+  add->add_option("--surname", o.surname, "the applicant's surname (a second key letters are checked against)");
+  add->add_option("--birth-date", o.birth_date, "the applicant's date of birth, 1990-02-01 (a second key)");
   common(add, &o.tenant, "tenant of the case");
   add->callback([&] { action = [&] { return add_case(options, o); }; });
 

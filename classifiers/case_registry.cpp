@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "classifiers/case_number.h"
+#include "classifiers/ocr_text.h"
 
 namespace zpe::classifiers {
 
@@ -31,6 +32,16 @@ int differing_characters(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+bool is_iso_date(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!is_ascii_digit(date[i])) return false;
+  }
+  const int month = (date[5] - '0') * 10 + (date[6] - '0');
+  const int day = (date[8] - '0') * 10 + (date[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
 
 const char* case_state_name(CaseState state) { return state == CaseState::kClosed ? "closed" : "open"; }
 
@@ -70,6 +81,14 @@ Result<std::vector<RegisteredCase>> read_registry_csv(const std::filesystem::pat
       if (!parsed) return fail(ErrorKind::kInvalidInput, where + ": state \"" + state + "\" is neither open nor closed");
       row.state = *parsed;
     }
+    for (const char* key : kSecondKeyNames) {
+      const std::string value = cell(cells, column(key));
+      if (value.empty()) continue;
+      if (std::string_view(key) == "birth_date" && !is_iso_date(value)) {
+        return fail(ErrorKind::kInvalidInput, where + ": birth_date \"" + value + "\" is not a date of the form 1990-02-01");
+      }
+      row.keys[key] = value;
+    }
     cases.push_back(std::move(row));
   }
   return cases;
@@ -87,6 +106,7 @@ CaseRegistry CaseRegistry::from_cases(const std::vector<RegisteredCase>& cases, 
     if (!tenant.empty() && !row.tenant.empty() && row.tenant != tenant) continue;
     registry.numbers_.insert(row.case_number);
     if (row.state == CaseState::kClosed) registry.closed_.insert(row.case_number);
+    if (!row.keys.empty()) registry.keys_[row.case_number] = row.keys;
   }
   return registry;
 }
@@ -103,6 +123,12 @@ bool CaseRegistry::contains(std::string_view case_number) const {
 
 bool CaseRegistry::is_closed(std::string_view case_number) const {
   return closed_.count(std::string(case_number)) > 0;
+}
+
+const SecondKeys& CaseRegistry::second_keys(std::string_view case_number) const {
+  static const SecondKeys kNone;
+  const auto it = keys_.find(case_number);
+  return it == keys_.end() ? kNone : it->second;
 }
 
 std::vector<std::string> CaseRegistry::nearest(std::string_view case_number, std::size_t count) const {

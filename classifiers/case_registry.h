@@ -4,11 +4,17 @@
 // the nearest existing numbers as suggestions for an unknown one). This is the in-memory
 // snapshot the decision policy reads: built from a CSV file here (the format
 // samples/generate_letters.py writes: header "case_number,tenant,opened", an optional
-// "state" column, further columns ignored) or from the SQLite registry
-// (connectors/case_registry_db.h). Immutable after building, so lookups are thread-safe.
+// "state" column, optional second-key columns "surname" and "birth_date", further columns
+// ignored) or from the SQLite registry (connectors/case_registry_db.h). Immutable after
+// building, so lookups are thread-safe.
+//
+// Second keys: what else the registry knows of a case's applicant (surname, date of birth),
+// so a case number read from a letter can be confirmed by a second fact in the same letter
+// (stages/route_policy.h, docs/CLASSIFY.md "Second key"). A case may have none of them.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,16 +31,28 @@ enum class CaseState { kOpen, kClosed };
 const char* case_state_name(CaseState state);
 std::optional<CaseState> parse_case_state(std::string_view name);
 
+// The second keys a registry may carry, by the name the CSV column, the SQLite column and
+// classification.second_keys use: "surname" (as registered, any case and spelling) and
+// "birth_date" (ISO, "1990-02-01").
+inline constexpr const char* kSecondKeyNames[] = {"surname", "birth_date"};
+
+// The applicant's keys of one case, by key name; only the known ones, never empty strings.
+using SecondKeys = std::map<std::string, std::string>;
+
 // One row of a registry: what a CSV line or a row of the SQLite table `cases` says.
 struct RegisteredCase {
   std::string case_number;  // "1234567-123"
   std::string tenant;       // "" when the CSV has no tenant column
   std::string opened;       // ISO date as given; "" when unknown
   CaseState state = CaseState::kOpen;
+  SecondKeys keys = {};  // empty: the registry holds no second key for this case
 };
 
-// All rows of a registry CSV, in file order. Malformed case numbers and unknown states are
-// an error naming the file and line.
+// True for "1990-02-01": four digits, two, two, separated by '-', month 1-12, day 1-31.
+bool is_iso_date(std::string_view date);
+
+// All rows of a registry CSV, in file order. Malformed case numbers, unknown states and a
+// birth_date that is not an ISO date are an error naming the file and line.
 Result<std::vector<RegisteredCase>> read_registry_csv(const std::filesystem::path& file);
 
 class CaseRegistry {
@@ -54,10 +72,13 @@ class CaseRegistry {
   // ties in ascending order), only those differing in at most 3 digits.
   std::vector<std::string> nearest(std::string_view case_number, std::size_t count = 3) const;
   std::size_t size() const { return numbers_.size(); }
+  // The second keys registered for the case (empty when none or the number is unknown).
+  const SecondKeys& second_keys(std::string_view case_number) const;
 
  private:
   std::set<std::string> numbers_;  // every registered number
   std::set<std::string> closed_;   // the subset whose case is closed
+  std::map<std::string, SecondKeys, std::less<>> keys_;  // only cases with at least one key
 };
 
 }  // namespace zpe::classifiers

@@ -59,6 +59,25 @@ TEST_F(CaseRegistryCsvTest, CaseRegistry_MalformedNumberIsAnErrorNamingTheLine) 
   EXPECT_NE(registry.error().message.find("line 2"), std::string::npos) << registry.error().message;
 }
 
+TEST_F(CaseRegistryCsvTest, CaseRegistry_ReadsTheSecondKeyColumns) {
+  write("case_number,tenant,opened,surname,birth_date\n8123456-423,default,2024-01-01,Al-Hassan,1990-02-01\n"
+        "8123456-424,default,2024-01-02,,\n7000001-475,default,2024-01-03,Osman,\n");
+  auto registry = CaseRegistry::load_csv(file_, "default");
+  ASSERT_TRUE(registry) << registry.error().message;
+  EXPECT_EQ(registry->second_keys("8123456-423"), (SecondKeys{{"surname", "Al-Hassan"}, {"birth_date", "1990-02-01"}}));
+  EXPECT_TRUE(registry->second_keys("8123456-424").empty()) << "empty cells are no keys";
+  EXPECT_EQ(registry->second_keys("7000001-475"), (SecondKeys{{"surname", "Osman"}}));
+  EXPECT_TRUE(registry->second_keys("1111111-111").empty()) << "an unknown number has no keys";
+}
+
+TEST_F(CaseRegistryCsvTest, CaseRegistry_BirthDateThatIsNoIsoDateIsAnErrorNamingTheLine) {
+  write("case_number,surname,birth_date\n8123456-423,Karimi,01.02.1990\n");
+  auto registry = CaseRegistry::load_csv(file_);
+  ASSERT_FALSE(registry);
+  EXPECT_NE(registry.error().message.find("line 2: birth_date \"01.02.1990\""), std::string::npos)
+      << registry.error().message;
+}
+
 TEST(CaseRegistry, NearestRanksByDifferingDigitsAndIgnoresFarOnes) {
   const auto registry = CaseRegistry::from_numbers({"8123456-423", "8123456-493", "1111111-111"});
   EXPECT_EQ(registry.nearest("8123456-428"), (std::vector<std::string>{"8123456-423", "8123456-493"}));

@@ -1,5 +1,7 @@
 #include "connectors/case_registry_db.h"
 
+#include <iterator>
+
 #include "classifiers/case_number.h"
 #include "pipeline/sqlite_db.h"
 
@@ -12,8 +14,8 @@ using classifiers::RegisteredCase;
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// Version 1. docs/CLASSIFY.md describes every column; change both together and raise
-// kCaseRegistrySchemaVersion.
+// Version 2. docs/CLASSIFY.md describes every column; change both together, raise
+// kCaseRegistrySchemaVersion and add a step to kMigrations.
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE cases(
   tenant TEXT NOT NULL,
@@ -22,6 +24,8 @@ CREATE TABLE cases(
   state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
   documents_filed INTEGER NOT NULL DEFAULT 0,
   last_filed_at TEXT,
+  surname TEXT,
+  birth_date TEXT,
   PRIMARY KEY (tenant, case_number));
 CREATE TABLE filings(
   event_id TEXT PRIMARY KEY,
@@ -29,8 +33,29 @@ CREATE TABLE filings(
   case_number TEXT NOT NULL,
   document_id TEXT NOT NULL,
   filed_at TEXT NOT NULL);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )SQL";
+
+// kMigrations[v - 1] takes a registry of version v to v + 1; older registries stay readable.
+constexpr const char* kMigrations[] = {
+    // 1 -> 2: the applicant's second keys (NULL: not registered).
+    "ALTER TABLE cases ADD COLUMN surname TEXT; ALTER TABLE cases ADD COLUMN birth_date TEXT; "
+    "PRAGMA user_version = 2;",
+};
+static_assert(static_cast<int>(std::size(kMigrations)) == kCaseRegistrySchemaVersion - 1);
+
+// The key columns of `cases` in the order kSecondKeyNames names them.
+classifiers::SecondKeys keys_from_columns(const std::string& surname, const std::string& birth_date) {
+  classifiers::SecondKeys keys;
+  if (!surname.empty()) keys["surname"] = surname;
+  if (!birth_date.empty()) keys["birth_date"] = birth_date;
+  return keys;
+}
+
+std::string key_or_empty(const classifiers::SecondKeys& keys, const char* name) {
+  const auto it = keys.find(name);
+  return it == keys.end() ? "" : it->second;
+}
 
 Result<int64_t> single_integer(sqlite3* db, const char* sql) {
   Statement query(db, sql);
@@ -76,6 +101,7 @@ Status CaseRegistryDb::prepare_schema(OpenMode mode) {
                                                      " is newer than this zpe reads (" +
                                                      std::to_string(kCaseRegistrySchemaVersion) + ") — update zpe"}));
   }
+  if (*version >= 1) return migrate();
   auto tables = single_integer(db_, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
   if (!tables) return fail(named(tables.error()));
   if (mode == OpenMode::kExisting || *tables > 0) {
@@ -86,6 +112,20 @@ Status CaseRegistryDb::prepare_schema(OpenMode mode) {
   Transaction transaction(db_);
   if (auto st = transaction.begin_status(); !st) return fail(named(st.error()));
   if (auto st = exec_sql(db_, kSchema); !st) return fail(named(st.error()));
+  if (auto st = transaction.commit(); !st) return fail(named(st.error()));
+  return {};
+}
+
+Status CaseRegistryDb::migrate() {
+  // BEGIN IMMEDIATE: of two processes opening an old registry at once, one migrates and the
+  // other then finds the new version and does nothing.
+  Transaction transaction(db_);
+  if (auto st = transaction.begin_status(); !st) return fail(named(st.error()));
+  auto version = single_integer(db_, "PRAGMA user_version");
+  if (!version) return fail(named(version.error()));
+  for (int64_t from = *version; from < kCaseRegistrySchemaVersion; ++from) {
+    if (auto st = exec_sql(db_, kMigrations[from - 1]); !st) return fail(named(st.error()));
+  }
   if (auto st = transaction.commit(); !st) return fail(named(st.error()));
   return {};
 }
@@ -108,10 +148,12 @@ Result<int64_t> CaseRegistryDb::data_version() {
 Status CaseRegistryDb::add_case(const RegisteredCase& registered) {
   if (!classifiers::is_valid_case_number(registered.case_number)) return malformed_case_number(registered.case_number);
   Statement insert(db_,
-                   "INSERT INTO cases(tenant, case_number, opened, state) "
-                   "VALUES (?1, ?2, coalesce(nullif(?3, ''), date('now')), ?4) ON CONFLICT DO NOTHING");
+                   "INSERT INTO cases(tenant, case_number, opened, state, surname, birth_date) "
+                   "VALUES (?1, ?2, coalesce(nullif(?3, ''), date('now')), ?4, nullif(?5, ''), nullif(?6, '')) "
+                   "ON CONFLICT DO NOTHING");
   insert.bind(1, registered.tenant).bind(2, registered.case_number).bind(3, registered.opened);
   insert.bind(4, std::string(classifiers::case_state_name(registered.state)));
+  insert.bind(5, key_or_empty(registered.keys, "surname")).bind(6, key_or_empty(registered.keys, "birth_date"));
   if (auto st = insert.run(); !st) return fail(named(st.error()));
   if (sqlite3_changes(db_) == 0) {
     return fail(ErrorKind::kInvalidInput,
@@ -133,11 +175,14 @@ Result<ImportCounts> CaseRegistryDb::import_cases(const std::vector<RegisteredCa
     const bool known = exists.step();
     if (auto st = exists.status(); !st) return fail(named(st.error()));
     Statement upsert(db_,
-                     "INSERT INTO cases(tenant, case_number, opened, state) VALUES (?1, ?2, nullif(?3, ''), ?4) "
+                     "INSERT INTO cases(tenant, case_number, opened, state, surname, birth_date) "
+                     "VALUES (?1, ?2, nullif(?3, ''), ?4, nullif(?5, ''), nullif(?6, '')) "
                      "ON CONFLICT (tenant, case_number) DO UPDATE SET "
-                     "opened = coalesce(excluded.opened, opened), state = excluded.state");
+                     "opened = coalesce(excluded.opened, opened), state = excluded.state, "
+                     "surname = coalesce(excluded.surname, surname), birth_date = coalesce(excluded.birth_date, birth_date)");
     upsert.bind(1, registered.tenant).bind(2, registered.case_number).bind(3, registered.opened);
     upsert.bind(4, std::string(classifiers::case_state_name(registered.state)));
+    upsert.bind(5, key_or_empty(registered.keys, "surname")).bind(6, key_or_empty(registered.keys, "birth_date"));
     if (auto st = upsert.run(); !st) return fail(named(st.error()));
     ++(known ? counts.updated : counts.added);
   }
@@ -158,13 +203,15 @@ Status CaseRegistryDb::set_state(const std::string& case_number, const std::stri
 
 Result<std::vector<CaseRecord>> CaseRegistryDb::list(const std::string& tenant) {
   Statement query(db_,
-                  "SELECT case_number, tenant, opened, state, documents_filed, last_filed_at FROM cases "
+                  "SELECT case_number, tenant, opened, state, documents_filed, last_filed_at, surname, birth_date "
+                  "FROM cases "
                   "WHERE ?1 = '' OR tenant = ?1 ORDER BY tenant, case_number");
   query.bind(1, tenant);
   std::vector<CaseRecord> records;
   while (query.step()) {
     CaseRecord record{{query.text(0), query.text(1), query.text(2),
-                       classifiers::parse_case_state(query.text(3)).value_or(CaseState::kOpen)},
+                       classifiers::parse_case_state(query.text(3)).value_or(CaseState::kOpen),
+                       keys_from_columns(query.text(6), query.text(7))},
                       query.integer(4), query.text(5)};
     records.push_back(std::move(record));
   }

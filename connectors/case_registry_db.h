@@ -1,8 +1,9 @@
 // CaseRegistryDb: the case registry as a SQLite file — the case system's list of cases, which
 // the route stage checks case numbers against (as a snapshot, classifiers/case_registry.h),
 // `zpe registry` edits and the reference case-file sink (`zpe casefile-sink --registry`)
-// keeps up to date with what it files. Schema (version 1, in PRAGMA user_version) in
-// docs/CLASSIFY.md. The file is in WAL mode, so readers (route workers) read while a writer
+// keeps up to date with what it files. Schema (version 2, in PRAGMA user_version) in
+// docs/CLASSIFY.md; a version-1 registry is migrated when opened (the applicant's second-key
+// columns are added, empty), so existing registries stay readable. The file is in WAL mode, so readers (route workers) read while a writer
 // (the sink, `zpe registry`) commits; writers wait up to 5 s for each other.
 //
 // One connection per object; not thread-safe (one per thread or process). Every write is
@@ -24,7 +25,7 @@
 namespace zpe {
 
 // The schema version this code reads and writes (PRAGMA user_version).
-inline constexpr int kCaseRegistrySchemaVersion = 1;
+inline constexpr int kCaseRegistrySchemaVersion = 2;
 
 // A row of `cases` as listed: the registered case plus what the sink maintains.
 struct CaseRecord {
@@ -44,7 +45,7 @@ struct CaseFiling {
 
 struct ImportCounts {
   int64_t added = 0;
-  int64_t updated = 0;  // already registered: opened and state taken from the import
+  int64_t updated = 0;  // already registered: opened, state and given second keys taken from the import
 };
 
 class CaseRegistryDb {
@@ -82,6 +83,8 @@ class CaseRegistryDb {
  private:
   CaseRegistryDb(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
   Status prepare_schema(OpenMode mode);
+  // Raises an older schema to kCaseRegistrySchemaVersion in one transaction.
+  Status migrate();
   // `error` with the file named, for messages an operator reads.
   Error named(const Error& error) const;
 

@@ -151,11 +151,66 @@ TEST_F(CaseRegistryDbTest, CaseRegistryDb_RefusesMissingFilesForeignDatabasesAnd
   ASSERT_TRUE(open());
   auto newer = open_sqlite(file_, false, 1000, "test");
   ASSERT_TRUE(newer);
-  ASSERT_TRUE(exec_sql(*newer, "PRAGMA user_version = 2"));
+  ASSERT_TRUE(exec_sql(*newer, "PRAGMA user_version = 3"));
   sqlite3_close(*newer);
   auto refused = CaseRegistryDb::open(file_, OpenMode::kExisting);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message.find("schema version 2 is newer"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("schema version 3 is newer"), std::string::npos) << refused.error().message;
+}
+
+TEST_F(CaseRegistryDbTest, CaseRegistryDb_KeepsSecondKeysFromAddAndImport) {
+  auto db = open();
+  ASSERT_TRUE(db);
+  classifiers::RegisteredCase with_keys{"8123456-423", "default", "2024-01-01"};
+  with_keys.keys = {{"surname", "Karimi"}, {"birth_date", "1990-02-01"}};
+  ASSERT_TRUE(db->add_case(with_keys));
+  ASSERT_TRUE(db->add_case({"7000001-475", "default", ""}));
+  classifiers::RegisteredCase surname_only{"7000001-475", "default", ""};
+  surname_only.keys = {{"surname", "Osman"}};
+  ASSERT_TRUE(db->import_cases({surname_only}));
+  auto registry = db->snapshot("default");
+  ASSERT_TRUE(registry) << registry.error().message;
+  EXPECT_EQ(registry->second_keys("8123456-423"),
+            (classifiers::SecondKeys{{"surname", "Karimi"}, {"birth_date", "1990-02-01"}}));
+  EXPECT_EQ(registry->second_keys("7000001-475"), (classifiers::SecondKeys{{"surname", "Osman"}}));
+  // An import without keys keeps the registered ones.
+  ASSERT_TRUE(db->import_cases({{"8123456-423", "default", ""}}));
+  EXPECT_EQ(db->snapshot("default")->second_keys("8123456-423").at("surname"), "Karimi");
+}
+
+TEST_F(CaseRegistryDbTest, CaseRegistryDb_MigratesAVersion1RegistryAndKeepsItsCases) {
+  std::filesystem::create_directories(dir_);
+  auto old = open_sqlite(file_, true, 1000, "test");
+  ASSERT_TRUE(old);
+  ASSERT_TRUE(exec_sql(*old,
+                       "CREATE TABLE cases(tenant TEXT NOT NULL, case_number TEXT NOT NULL, opened TEXT, "
+                       "state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')), "
+                       "documents_filed INTEGER NOT NULL DEFAULT 0, last_filed_at TEXT, "
+                       "PRIMARY KEY (tenant, case_number));"
+                       "CREATE TABLE filings(event_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, case_number TEXT NOT NULL, "
+                       "document_id TEXT NOT NULL, filed_at TEXT NOT NULL);"
+                       "INSERT INTO cases(tenant, case_number, opened, state) VALUES ('default', '8123456-423', "
+                       "'2024-01-01', 'closed');"
+                       "PRAGMA user_version = 1;"));
+  sqlite3_close(*old);
+  auto db = CaseRegistryDb::open(file_, OpenMode::kExisting);
+  ASSERT_TRUE(db) << db.error().message;
+  auto registry = (*db)->snapshot("default");
+  ASSERT_TRUE(registry) << registry.error().message;
+  EXPECT_TRUE(registry->is_closed("8123456-423"));
+  EXPECT_TRUE(registry->second_keys("8123456-423").empty());
+  classifiers::RegisteredCase keyed{"7000001-475", "default", ""};
+  keyed.keys = {{"birth_date", "1985-12-31"}};
+  ASSERT_TRUE((*db)->add_case(keyed)) << "the migrated registry takes second keys";
+  EXPECT_EQ((*db)->snapshot("default")->second_keys("7000001-475").at("birth_date"), "1985-12-31");
+  auto version = open_sqlite(file_, false, 1000, "test");
+  ASSERT_TRUE(version);
+  {
+    Statement query(*version, "PRAGMA user_version");
+    EXPECT_TRUE(query.step());
+    EXPECT_EQ(query.integer(0), kCaseRegistrySchemaVersion);
+  }
+  sqlite3_close(*version);
 }
 
 }  // namespace

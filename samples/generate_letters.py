@@ -1273,9 +1273,12 @@ def case_line(rng, number, sender_kind):
     return rng.choice(choices).format(n=number, a=a, b=b)
 
 
-def compose(letter_seed, pages_target, case, doc_type, fonts):
+def compose(letter_seed, pages_target, case, doc_type, fonts, plant=None):
     """Draws the letter's content and layout from its seed. Returns (rng, facts, content,
-    font family, layout, printed date)."""
+    font family, layout, printed date). plant (see plant_second_key_tests): the case number
+    printed instead of the case's own, a sentence added to the body, the held-out way the
+    applicant's name and date of birth are written; drawn from its own seed, so a letter
+    without a plant is the same as before."""
     rng = random.Random(letter_seed)
     if case:
         client = case["client"]
@@ -1295,6 +1298,8 @@ def compose(letter_seed, pages_target, case, doc_type, fonts):
     content = build_content(rng, doc_type, facts)
     if STYLE["name"] == "eval":
         content = reword(content)
+    if plant:
+        apply_plant(content, facts, plant)
     sender = content["sender"]
 
     # reference lines
@@ -1326,14 +1331,14 @@ def compose(letter_seed, pages_target, case, doc_type, fonts):
 
 
 def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts, out_dir,
-                    low_noise, truth_only=False):
+                    low_noise, truth_only=False, plant=None):
     # A single-image format needs a one-page letter. Some drafts (a Klageschrift, an Urteil)
     # do not fit on one page even without filler; redraw such a letter from derived seeds
     # a few times before writing it as TIFF instead.
     attempts = 8 if fmt in MULTIPAGE_FALLBACK else 1
     for attempt in range(attempts):
         seed = letter_seed + attempt * 1000003
-        rng, facts, content, fam, L, dtext = compose(seed, pages_target, case, doc_type, fonts)
+        rng, facts, content, fam, L, dtext = compose(seed, pages_target, case, doc_type, fonts, plant)
         if len(L.pages) == 1 or fmt not in MULTIPAGE_FALLBACK:
             break
     letter_seed = seed
@@ -1408,10 +1413,105 @@ def generate_letter(index, letter_seed, fmt, pages_target, case, doc_type, fonts
     }
     if truth_only:   # no scan was simulated; the content is that of a full run
         del truth["rotation_deg"], truth["artefacts"]
+    if plant:   # the letter's own case, not the number printed on it
+        truth["case_number"] = case["case_number"] if case else None
+        truth["planted"] = plant["truth"]
     with open(path + ".truth.json", "w", encoding="utf-8") as fh:
         json.dump(truth, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
     return path, truth
+
+
+# --------------------------------------------------------------------------------------
+# Second-key test letters (--second-keys, --misreads, --misleads; bench/eval_second_key.sh)
+# --------------------------------------------------------------------------------------
+# Digits OCR confuses with each other: a misread that lands on another registered case
+# number is what the registry's second key (surname, date of birth) must catch.
+LOOKALIKE_DIGITS = {"1": "7", "7": "1", "3": "8", "8": "30", "5": "6", "6": "58", "0": "8", "9": "4", "4": "9"}
+
+
+def lookalike_number(rng, number, taken):
+    """number with one digit of its seven-digit part replaced by a look-alike, not in taken."""
+    head, tail = number.split("-")
+    for _ in range(50):
+        i = rng.randrange(len(head))
+        options = LOOKALIKE_DIGITS.get(head[i], "")
+        if not options or i == 0:   # the first digit keeps the registry's number range
+            continue
+        new = head[:i] + rng.choice(options) + head[i + 1:]
+        if new[0] != "0" and new + "-" + tail not in taken:
+            return new + "-" + tail
+    return None
+
+
+def other_applicant(rng, client):
+    """A person of the same origin whose surname and date of birth both differ from client's."""
+    while True:
+        p = person(rng, client["origin"])
+        if p["last"] != client["last"] and p["dob"] != client["dob"]:
+            return p
+
+
+def heldout_name_forms(rng, content, client):
+    """Rewrites how the applicant's name and birth date stand in the body (eval style only):
+    surname in capitals, "SURNAME, First", "geb." with the date spelt out or two-digit year."""
+    name, first, last = client["name"], client["first"], client["last"]
+    form = rng.choice(("%s %s" % (first, last.upper()), "%s, %s" % (last.upper(), first), name))
+    dob = client["dob"]
+    dob_form = rng.choice(("geb. %s" % date_num(dob), "geb. %s" % date_de(dob),
+                           "geb. am %d.%d.%02d" % (dob.day, dob.month, dob.year % 100)))
+
+    def rewrite(text):
+        return text.replace(name, form).replace("geboren am %s" % date_num(dob), dob_form)
+    content["body"] = [(rewrite(t), style) for t, style in content["body"]]
+    content["subject"] = rewrite(content["subject"])
+
+
+def apply_plant(content, facts, plant):
+    if plant.get("printed_case_number"):
+        facts["case_number"] = plant["printed_case_number"]
+    if plant.get("heldout_seed") is not None and STYLE["name"] == "eval":
+        heldout_name_forms(random.Random(plant["heldout_seed"]), content, facts["client"])
+    if plant.get("extra_body"):
+        content["body"].append((plant["extra_body"], None))
+
+
+def plant_second_key_tests(a, pool, cases):
+    """The registry gains a look-alike case (another applicant) for each planted misread;
+    returns one plant per letter (or None). Uses its own random stream (seeded from --seed),
+    so the letters without a plant are exactly those of a run without these options."""
+    rng = random.Random(a.seed * 7919 + 17)
+    n = len(cases)
+    plants = [None] * n
+    if not (a.second_keys or a.misreads or a.misleads):
+        return plants
+    for i in range(n):
+        plants[i] = {"truth": None, "heldout_seed": rng.randrange(1 << 30)}
+    with_case = [i for i in range(n) if cases[i]]
+    misread = rng.sample(with_case, min(a.misreads, len(with_case)))
+    taken = {c["case_number"] for c in pool}
+    for i in misread:
+        case = cases[i]
+        printed = lookalike_number(rng, case["case_number"], taken)
+        if not printed:
+            continue
+        taken.add(printed)
+        pool.append({"case_number": printed, "opened": case["opened"] - dt.timedelta(days=rng.randint(30, 400)),
+                     "client": other_applicant(rng, case["client"])})
+        plants[i]["printed_case_number"] = printed
+        plants[i]["truth"] = {"kind": "misread", "printed_case_number": printed}
+    rest = [i for i in with_case if i not in misread]
+    for i in rng.sample(rest, min(a.misleads, len(rest))):
+        other = rng.choice([c for c in pool if c["case_number"] != cases[i]["case_number"]])
+        if rng.random() < 0.5:
+            text = "Auf das Verfahren von %s (Az. %s) wird ergänzend Bezug genommen." % (
+                other["client"]["name"], other["case_number"])
+        else:
+            text = "Das Parallelverfahren unter dem Aktenzeichen %s ist gesondert zu bescheiden." % (
+                other["case_number"])
+        plants[i]["extra_body"] = text
+        plants[i]["truth"] = {"kind": "mislead", "other_case_number": other["case_number"]}
+    return plants
 
 
 # --------------------------------------------------------------------------------------
@@ -1429,7 +1529,8 @@ def parse_args(argv):
                          "every other slot when listed with others (default: %(default)s)")
     ap.add_argument("--no-case-ratio", type=float, default=0.17,
                     help="share of letters without a BAMF case number (default: %(default)s)")
-    ap.add_argument("--registry", help="write the case-number pool as CSV (case_number,tenant,opened)")
+    ap.add_argument("--registry", help="write the case-number pool as CSV (case_number,tenant,opened"
+                                       "[,surname,birth_date])")
     ap.add_argument("--tenant", default="default", help="tenant name written to the registry (default: %(default)s)")
     ap.add_argument("--style", choices=("train", "eval"), default="train",
                     help="eval: other fonts (condensed/narrow), wording and more noise, for an "
@@ -1440,6 +1541,14 @@ def parse_args(argv):
                          "bench/eval_near_duplicate.sh")
     ap.add_argument("--low-noise", action="store_true",
                     help="no dense grain on JPEG outputs (smaller files)")
+    ap.add_argument("--second-keys", action="store_true",
+                    help="the registry gets the applicant's surname and birth_date columns; with --style "
+                         "eval the letters write name and birth date in held-out forms")
+    ap.add_argument("--misreads", type=int, default=0,
+                    help="letters whose printed case number is a look-alike-digit misread of their case "
+                         "that is registered to another applicant (truth keeps the real case)")
+    ap.add_argument("--misleads", type=int, default=0,
+                    help="letters that also cite another registered case number in the body")
     a = ap.parse_args(argv)
     if a.count < 1 or a.count > 9999:
         ap.error("--count must be between 1 and 9999 (got %d)" % a.count)
@@ -1449,6 +1558,8 @@ def parse_args(argv):
         ap.error("--formats: unknown format(s) %s; choose from %s" % (
             ", ".join(bad) or "(none given)", ",".join(FORMATS)))
     a.formats = list(dict.fromkeys(fmts))
+    if a.misreads < 0 or a.misleads < 0:
+        ap.error("--misreads and --misleads must not be negative")
     if not (0.0 <= a.no_case_ratio <= 1.0) or math.isnan(a.no_case_ratio):
         ap.error("--no-case-ratio must be between 0 and 1 (got %s)" % a.no_case_ratio)
     if os.path.exists(a.out) and not os.path.isdir(a.out):
@@ -1482,11 +1593,12 @@ def main(argv=None):
     pages = [min(p, MAX_PAGES.get(d, 3)) for p, d in zip(pages, doc_types)]
     cases = [None if i in no_case else rng.choice(pool) for i in range(n)]
     seeds = [rng.randrange(1 << 31) for _ in range(n)]
+    plants = plant_second_key_tests(a, pool, cases)
 
     total_pages, total_bytes, per_fmt, written = 0, 0, {}, set()
     for i in range(n):
         path, truth = generate_letter(i + 1, seeds[i], formats[i], pages[i], cases[i], doc_types[i],
-                                      fonts, a.out, a.low_noise, a.truth_only)
+                                      fonts, a.out, a.low_noise, a.truth_only, plants[i])
         size = 0 if a.truth_only else os.path.getsize(path)
         written.update((os.path.basename(path), os.path.basename(path) + ".truth.json"))
         total_pages += truth["pages"]
@@ -1507,9 +1619,13 @@ def main(argv=None):
         os.makedirs(reg_dir, exist_ok=True)
         with open(a.registry, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["case_number", "tenant", "opened"])
+            keys = ["surname", "birth_date"] if a.second_keys else []
+            w.writerow(["case_number", "tenant", "opened"] + keys)
             for c in sorted(pool, key=lambda c: c["case_number"]):
-                w.writerow([c["case_number"], a.tenant, c["opened"].isoformat()])
+                row = [c["case_number"], a.tenant, c["opened"].isoformat()]
+                if keys:
+                    row += [c["client"]["last"], c["client"]["dob"].isoformat()]
+                w.writerow(row)
         print("wrote %s  (%d case numbers)" % (a.registry, len(pool)))
 
     print("summary: %d letters, %d pages, %.1f KB, %d without case number, formats %s, %.1f s" % (

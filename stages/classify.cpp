@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "classifiers/applicant_keys.h"
 #include "classifiers/case_number.h"
 #include "classifiers/doc_type.h"
 #include "classifiers/letter_date.h"
@@ -164,6 +165,15 @@ json describe_other_fields(const std::string& text, const PositionWriter& positi
           {"sender", field_json(cls::find_sender(text), position_json)}};
 }
 
+// The applicant's second keys as the route policy compares them with the registry.
+json describe_second_keys(const std::string& text, const PositionWriter& position_json) {
+  json surnames = json::array();
+  for (const auto& found : cls::find_applicant_names(text)) surnames.push_back(field_json(found, position_json));
+  json birth_dates = json::array();
+  for (const auto& found : cls::find_birth_dates(text)) birth_dates.push_back(field_json(found, position_json));
+  return {{"surname", std::move(surnames)}, {"birth_date", std::move(birth_dates)}};
+}
+
 json describe_letter_date(const std::optional<cls::LetterDate>& date, const PositionWriter& position_json) {
   if (!date) {
     return {{"letter_date", nullptr}, {"letter_date_text", nullptr}, {"letter_date_confidence", 0.0},
@@ -226,6 +236,7 @@ class ClassifyStage final : public Stage {
         describe_case_number(cls::find_case_numbers(*text), manifest_hint(context.record, "case_number"), positions));
     classification.update(describe_letter_date(cls::find_letter_date(*text), positions));
     classification.update(describe_other_fields(*text, positions));
+    classification["second_keys"] = describe_second_keys(*text, positions);
     const auto fingerprint = cls::fingerprint_text(*text);
     classification["text_fingerprint"] = fingerprint ? json(cls::encode_fingerprint(*fingerprint)) : json(nullptr);
     // A court's XJustiz message says what it sent: that outranks the text.

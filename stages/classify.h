@@ -9,7 +9,9 @@
 // The text's type comes from stages/doc_type_decision.h: the tenant's rules ([stages.classify]
 // rules), the trained model ([stages.classify] model, loaded once when the stage is made;
 // classifiers/doc_type_model.h) and the built-in keyword rules. Court file numbers, the
-// court and the sender come from classifiers/letter_fields.h.
+// court and the sender come from classifiers/letter_fields.h; the applicant's names and dates
+// of birth (second keys, checked against the case registry by the route stage) from
+// classifiers/applicant_keys.h.
 //
 // A valid case-number hint that also appears in the text wins with confidence >= 0.97
 // (position from the text). A hint alone is a proposal with confidence 0.5 that competes
@@ -40,6 +42,12 @@
 //                   (the other case numbers, best first),
 //     "text_fingerprint": "mh128x16:…" or null when the text is too short to compare
 //                   (classifiers/near_duplicate.h; the route stage looks for near-duplicates),
+//     "second_keys": {"surname": [{"value": "Ahmad Karimi" (a name phrase as written; the
+//                                  registered surname is compared with its words), "confidence",
+//                                  "page", "offset", "text", "box", "word_confidence"}, ...],
+//                     "birth_date": [{"value": "1990-02-01" (ISO), same fields}, ...]}
+//                   keyed like the registry's second keys (classifiers/case_registry.h), in
+//                   text order; empty arrays when the letter names nobody,
 //     "sources": {"doc_type", "case_number", "court_file_number", "court", "sender", "letter_date"}}
 // Idempotent; failures only from a missing OCR text, blob store faults or bad rules.
 // make_classify_stage fails when the configured model cannot be loaded.

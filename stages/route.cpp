@@ -164,6 +164,7 @@ StageOutcome RouteStage::run(const StageContext& context) {
                            {"court_file_number", classification.value("court_file_number", json(nullptr))},
                            {"operator_corrected", corrected_fields(operator_decisions)},
                            {"operator_accepted", accepted},
+                           {"second_key", decision.second_key.empty() ? json(nullptr) : json(decision.second_key)},
                            {"near_duplicate_check", duplicate->summary}};
   return result;
 }

@@ -12,6 +12,8 @@
 // Reads record["classification"] (with text_fingerprint), record["tenant"], record["pdf"]["sha256"],
 // and asks context.filed for the case's recent filings.
 // Patch when routed:           route: {"version", "target": "casefile", "case_number",
+//                              "second_key": "surname"|"birth_date"|null (the registry key the
+//                              letter agreed with; null: none registered or check off),
 //                              "near_duplicate_check"}
 // Patch when sent to clearing: route: {"version", "target": null, "proposal": {"case_number",
 //   "doc_type", "case_number_confidence", "doc_type_confidence", "suggestions": [...]},
@@ -35,6 +37,9 @@
 //                        "no case registry configured".
 //   min_type_confidence  default 0.8
 //   min_case_confidence  default 0.8
+//   second_key           default true: a case whose registry row holds second keys (surname,
+//                        birth_date) is trusted only when the letter agrees on one
+//                        (stages/route_policy.h); false only to measure without the check
 //   near_duplicate_days, near_duplicate_similarity   stages/near_duplicate_check.h
 #pragma once
 

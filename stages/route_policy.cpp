@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "classifiers/applicant_keys.h"
 #include "classifiers/case_number.h"
 
 namespace zpe {
@@ -32,6 +33,50 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+const char* key_label(const std::string& key) {
+  return key == "surname" ? "surname" : key == "birth_date" ? "date of birth" : key.c_str();
+}
+
+// What the letter says of a key: the values found, as the classify stage wrote them.
+std::vector<std::string> letter_values(const json& classification, const std::string& key) {
+  std::vector<std::string> values;
+  const json keys = classification.value("second_keys", json::object());
+  const json found = keys.is_object() ? keys.value(key, json::array()) : json::array();
+  for (const json& item : found.is_array() ? found : json::array()) {
+    if (item.is_object() && item.contains("value") && item["value"].is_string()) values.push_back(item["value"].get<std::string>());
+  }
+  return values;
+}
+
+// The second-key check: "" when the case may be trusted (a key agreed, recorded in
+// `agreed_key`, or the registry holds no key for it), else the clearing reason. The reason
+// names the keys the registry expects and what the letter offered, never the registry's
+// values: the operator compares the letter with the case file.
+std::string second_key_objection(const json& c, const std::string& number,
+                                 const classifiers::CaseRegistry& registry, std::string* agreed_key) {
+  const classifiers::SecondKeys& registered = registry.second_keys(number);
+  if (registered.empty() || string_field(c, "case_number_source") == "operator") return "";
+  std::vector<std::string> expected, offered;
+  for (const auto& [key, value] : registered) {
+    expected.push_back(key_label(key));
+    const auto found = letter_values(c, key);
+    for (const auto& candidate : found) {
+      if (classifiers::second_key_agrees(key, value, candidate)) {
+        *agreed_key = key;
+        return "";
+      }
+    }
+    if (!found.empty()) offered.push_back(std::string(key_label(key)) + " " + joined(found));
+  }
+  if (offered.empty()) {
+    return "no name or date of birth in the letter to confirm case " + number + " (the case registry expects " +
+           joined(expected) + ") — compare the letter with the case at the clearing station";
+  }
+  return "case number and name disagree: case " + number + " is registered for an applicant whose " +
+         joined(expected) + " match nothing in the letter (found: " + joined(offered) +
+         ") — the number may be misread; find the right case at the clearing station";
+}
+
 }  // namespace
 
 Result<RouteThresholds> route_thresholds(const json& settings) {
@@ -45,6 +90,12 @@ Result<RouteThresholds> route_thresholds(const json& settings) {
     }
     *value = given.get<double>();
   }
+  if (settings.is_object() && settings.contains("second_key")) {
+    if (!settings["second_key"].is_boolean()) {
+      return fail(ErrorKind::kInvalidInput, "[stages.route] second_key must be true or false");
+    }
+    thresholds.second_key = settings["second_key"].get<bool>();
+  }
   return thresholds;
 }
 
@@ -54,6 +105,7 @@ json with_operator_decisions(const json& classification, const json& operator_de
   if (operator_accepted_proposal(operator_decisions)) {
     c["case_number_confidence"] = 1.0;
     c["doc_type_confidence"] = 1.0;
+    c["case_number_source"] = "operator";
   }
   const json corrections = operator_decisions.value("corrections", json::object());
   if (!corrections.is_object()) return c;
@@ -61,7 +113,10 @@ json with_operator_decisions(const json& classification, const json& operator_de
     const auto it = corrections.find(key);
     if (it == corrections.end() || !it->is_object() || !it->contains("value")) continue;
     c[key] = (*it)["value"];
-    if (std::string(key) == "case_number") c["case_number_confidence"] = 1.0;
+    if (std::string(key) == "case_number") {
+      c["case_number_confidence"] = 1.0;
+      c["case_number_source"] = "operator";
+    }
     if (std::string(key) == "doc_type") c["doc_type_confidence"] = 1.0;
   }
   return c;
@@ -101,6 +156,10 @@ RouteDecision decide_route(const json& classification, const RouteThresholds& th
     decision.reason = "case " + number + " is closed in the case registry — not filed automatically; reopen the case "
                       "or file the letter by hand at the clearing station";
     return decision;
+  }
+  if (thresholds.second_key) {
+    decision.reason = second_key_objection(c, number, *registry, &decision.second_key);
+    if (!decision.reason.empty()) return decision;
   }
   const double case_confidence = number_field(c, "case_number_confidence");
   if (case_confidence < thresholds.min_case_confidence) {
