@@ -29,6 +29,8 @@ bool Scope::allows(const std::string& tenant) const {
 }
 
 std::string reason_kind(const std::string& reason) {
+  if (has(reason, "routing rule \"")) return "routing_rule";
+  if (has(reason, "case number and name disagree") || has(reason, "no name or date of birth")) return "second_key";
   if (has(reason, "no case number")) return "no_case_number";
   if (has(reason, "unknown case number") || has(reason, "is not of the form")) return "case_unknown";
   if (has(reason, "is closed in the case registry")) return "case_closed";

@@ -72,7 +72,9 @@ struct Corrections {
 };
 
 // What a CLEARING document is waiting for, grouped for counts and filters.
-// no_case_number, case_unknown, case_closed, case_unsure, type_unsure, near_duplicate,
+// routing_rule (a tenant rule holds it), second_key (the registry's surname / date of
+// birth not confirmed by the letter), no_case_number, case_unknown, case_closed,
+// case_unsure, type_unsure, near_duplicate,
 // rescan_needed (quality), blank_pages, ocr_unsure, split, signing, stage_failed, other.
 std::string reason_kind(const std::string& reason);
 

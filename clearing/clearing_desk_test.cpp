@@ -239,6 +239,9 @@ TEST(ReasonKind, GroupsThePipelinesReasons) {
   EXPECT_EQ(reason_kind("no case number found in the letter — enter the case number"), "no_case_number");
   EXPECT_EQ(reason_kind("unknown case number 1234567-123 (not in the case registry)"), "case_unknown");
   EXPECT_EQ(reason_kind("case 1234567-123 is closed in the case registry — not filed"), "case_closed");
+  EXPECT_EQ(reason_kind("case number and name disagree: the registry has a surname for case 1234567-123"), "second_key");
+  EXPECT_EQ(reason_kind("no name or date of birth in the letter to confirm case 1234567-123"), "second_key");
+  EXPECT_EQ(reason_kind("routing rule \"powers\": check the power of attorney"), "routing_rule");
   EXPECT_EQ(reason_kind("document type unsure: Ladung (confidence 0.55 < 0.80)"), "type_unsure");
   EXPECT_EQ(reason_kind("possible duplicate of document D1 (similarity 0.95)"), "near_duplicate");
   EXPECT_EQ(reason_kind("rescan needed: page 2 of a.tif — blurred"), "rescan_needed");

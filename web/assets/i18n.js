@@ -64,6 +64,8 @@ const TEXTS = {
     "age.d": "{d} Tg. {h} Std.",
 
     "reason.no_case_number": "Keine Aktenzahl",
+    "reason.second_key": "Name/Geburtsdatum passt nicht zur Akte",
+    "reason.routing_rule": "Regel: Prüfung von Hand",
     "reason.case_unknown": "Aktenzahl unbekannt",
     "reason.case_closed": "Verfahren abgeschlossen",
     "reason.case_unsure": "Aktenzahl unsicher",
@@ -275,6 +277,8 @@ const TEXTS = {
     "age.d": "{d} d {h} h",
 
     "reason.no_case_number": "No case number",
+    "reason.second_key": "Name / date of birth do not confirm the case",
+    "reason.routing_rule": "Rule: check by hand",
     "reason.case_unknown": "Case number unknown",
     "reason.case_closed": "Case closed",
     "reason.case_unsure": "Case number unsure",
