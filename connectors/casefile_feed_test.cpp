@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -75,7 +77,18 @@ class FeedTest : public ::testing::Test {
   std::vector<std::string> play_to_sink(CasefileSink& sink, const std::vector<std::pair<std::string, std::string>>& events,
                                         bool one_at_a_time) {
     zmq::socket_t feed(context_, zmq::socket_type::router);
-    feed.bind(endpoint_);
+    feed.set(zmq::sockopt::linger, 0);
+    // A second call binds the endpoint the first one's socket had: its close is finished
+    // by ZeroMQ's reaper thread, so the name may still be taken for a moment.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        feed.bind(endpoint_);
+        break;
+      } catch (const zmq::error_t& e) {
+        if (e.num() != EADDRINUSE || attempt >= 100) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
     std::atomic<bool> stop{false};
     std::thread runner([&] { sink.run(stop); });
     std::vector<std::string> acks;

@@ -107,7 +107,8 @@ json letter(const std::string& number, const json& surnames, const json& birth_d
 
 TEST(RoutePolicy, SecondKeyTable) {
   const auto registry = keyed_registry();
-  const RouteThresholds off{0.8, 0.8, false};
+  RouteThresholds off;
+  off.second_key = false;
   struct Row {
     const char* what;
     json classification;
