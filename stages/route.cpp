@@ -35,7 +35,7 @@ bool operator_decided(const json& operator_decisions) {
 }
 
 // Courts an operator sent the document to at the clearing station (ClearingDesk::send_to_court),
-// added before the archive, which stays last.
+// added before the archive, which stays last (routed_destinations always ends with it).
 void add_operator_courts(const json& operator_decisions, std::vector<RouteDestination>& destinations) {
   const json courts = operator_decisions.is_object() ? operator_decisions.value("court_destinations", json::array())
                                                      : json::array();
@@ -121,7 +121,7 @@ StageOutcome RouteStage::run(const StageContext& context) {
   if (!destinations) {
     decision.route = false;
     decision.reason = destinations.error().message;
-  } else {
+  } else if (decision.route) {
     add_operator_courts(operator_decisions, *destinations);
   }
   StageResult result;

@@ -239,11 +239,19 @@ TEST_F(RouteStageRulesTest, ARuleWithoutTheCaseSystemFilesForTheCourtAndArchiveO
 }
 
 TEST_F(RouteStageRulesTest, ACourtTheOperatorChoseIsAddedToTheDestinations) {
-  auto routed = route(json::array(), "Ladung", 0.95, {{"court_destinations", {"R3101"}}, {"accepted_proposal", false}});
+  auto routed = route(json::array(), "Ladung", 0.95, {{"court_destinations", {"D6248"}}, {"accepted_proposal", false}});
   ASSERT_TRUE(routed);
   EXPECT_FALSE(routed->clearing_reason);
   EXPECT_EQ(routed->patch["route"]["destinations"],
-            json::parse(R"([{"to":"casefile"},{"to":"court","court_id":"R3101"},{"to":"archive"}])"));
+            json::parse(R"([{"to":"casefile"},{"to":"court","court_id":"D6248"},{"to":"archive"}])"));
+}
+
+TEST_F(RouteStageRulesTest, ACourtTheOperatorChoseDoesNotRouteAnUntrustedCase) {
+  std::ofstream(registry_) << "case_number,tenant,opened\n8999999-423,default,2024-01-01\n";
+  auto held = route(json::array(), "Ladung", 0.95, {{"court_destinations", {"D6248"}}, {"accepted_proposal", false}});
+  ASSERT_TRUE(held);
+  EXPECT_NE(held->clearing_reason.value_or("").find("unknown case number"), std::string::npos);
+  EXPECT_TRUE(held->patch["route"]["target"].is_null());
 }
 
 TEST_F(RouteStageRulesTest, RulesNeverRouteWhatThePolicyDoesNotTrust) {
