@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "connectors/record_fields.h"
 #include "pipeline/durable_file.h"
 #include "pipeline/xml_text.h"
 
@@ -18,24 +19,9 @@ using nlohmann::json;
 
 constexpr const char* kManifest = "manifest-sha256.txt";
 
-std::string utc(int64_t ms, const char* format) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-const json& at(const json& object, const char* key) {
-  static const json null;
-  return object.is_object() && object.contains(key) ? object[key] : null;
-}
-
-std::string string_at(const json& object, const char* key) {
-  const json& value = at(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
+using record_fields::at;
+using record_fields::string_at;
+using record_fields::utc;
 
 // The name the original arrived under, safe as one path component.
 std::string original_name(const json& record) {

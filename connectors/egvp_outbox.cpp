@@ -5,6 +5,7 @@
 #include <ctime>
 #include <set>
 
+#include "connectors/record_fields.h"
 #include "connectors/xjustiz_message.h"
 #include "pipeline/durable_file.h"
 
@@ -19,24 +20,9 @@ constexpr int64_t kMaxReceiptBytes = 64 * 1024;
 // herstellerinformation/version: the project's version (CMakeLists.txt, project VERSION).
 constexpr const char* kZpeVersion = "0.1.0";
 
-std::string utc(int64_t ms, const char* format) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-const json& at(const json& object, const char* key) {
-  static const json null;
-  return object.is_object() && object.contains(key) ? object[key] : null;
-}
-
-std::string string_at(const json& object, const char* key) {
-  const json& value = at(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
+using record_fields::at;
+using record_fields::string_at;
+using record_fields::utc;
 
 // The first 10 characters when they are a date (YYYY-MM-DD...), else "".
 std::string date_part(const std::string& text) {
