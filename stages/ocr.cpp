@@ -11,7 +11,9 @@
 #include "stages/alto.h"
 #include "stages/born_digital.h"
 #include "stages/ocr_engine.h"
+#include "stages/step_times.h"
 #include "stages/page_image.h"
+#include "stages/page_parallel.h"
 #include "stages/searchable_pdf.h"
 #include "stages/stage_io.h"
 
@@ -108,7 +110,8 @@ class OcrStage final : public Stage {
   }
 
  private:
-  StageValue<OcrEngine*> engine_for(const std::string& language);
+  // The engine of `lane` (one per thread working on a document's pages) for `language`.
+  StageValue<OcrEngine*> engine_for(const std::string& language, int lane = 0);
   // Text of a born-digital PDF original, or nothing when the document needs OCR.
   StageValue<std::optional<std::vector<RecognisedPage>>> own_text(const StageContext& context,
                                                                   const std::vector<PageRef>& pages);
@@ -116,12 +119,12 @@ class OcrStage final : public Stage {
 
   JobSettings defaults_;
   std::string tessdata_dir_;
-  std::map<std::string, std::unique_ptr<OcrEngine>> engines_;  // one per language asked for
+  std::map<std::pair<std::string, int>, std::unique_ptr<OcrEngine>> engines_;  // per language and lane
   std::map<std::string, std::string> engine_errors_;           // languages whose model is missing
 };
 
-StageValue<OcrEngine*> OcrStage::engine_for(const std::string& language) {
-  if (auto found = engines_.find(language); found != engines_.end()) return found->second.get();
+StageValue<OcrEngine*> OcrStage::engine_for(const std::string& language, int lane) {
+  if (auto found = engines_.find({language, lane}); found != engines_.end()) return found->second.get();
   if (auto failed = engine_errors_.find(language); failed != engine_errors_.end()) {
     return stage_failure(FailureKind::kFinal, "ocr: " + failed->second);
   }
@@ -130,7 +133,7 @@ StageValue<OcrEngine*> OcrStage::engine_for(const std::string& language) {
     engine_errors_[language] = loaded.error().message;
     return stage_failure(FailureKind::kFinal, "ocr: " + loaded.error().message);
   }
-  return (engines_[language] = std::move(*loaded)).get();
+  return (engines_[{language, lane}] = std::move(*loaded)).get();
 }
 
 StageValue<std::optional<std::vector<RecognisedPage>>> OcrStage::own_text(const StageContext& context,
@@ -156,45 +159,66 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   if (!pages) return tl::unexpected(pages.error());
   auto born_digital = own_text(context, *pages);
   if (!born_digital) return tl::unexpected(born_digital.error());
-  OcrEngine* engine = nullptr;
+  auto threads = page_threads_setting(context.settings);
+  if (!threads) return stage_failure(FailureKind::kFinal, "stage ocr: " + threads.error().message + " — correct the config");
+  const int lanes = std::max(1, std::min(*threads, static_cast<int>(pages->size())));
+  std::vector<OcrEngine*> engines(lanes, nullptr);  // one per lane; none for a born-digital PDF
   if (!*born_digital) {
-    auto found = engine_for(settings.language);
-    if (!found) return tl::unexpected(found.error());
-    engine = *found;
+    for (int lane = 0; lane < lanes; ++lane) {
+      auto found = engine_for(settings.language, lane);
+      if (!found) return tl::unexpected(found.error());
+      engines[lane] = *found;
+    }
   }
+  OcrEngine* engine = engines[0];
   auto pdf = SearchablePdf::create({file, received_at(context.record), settings.font_file, settings.icc_profile});
   if (!pdf) return stage_failure(FailureKind::kFinal, "ocr: " + pdf.error().message + " — check [stages.ocr] pdf_font / icc_profile");
 
+  // Each page is recognised and its PDF image encoded on one of the lanes; the PDF, the
+  // text blobs and the ALTO are then put together in page order.
+  std::vector<RecognisedPage> texts(pages->size());
+  std::vector<std::optional<PdfPageImage>> images(pages->size());
+  StepTimes times;
+  SerialBlobAccess blobs(context.blobs);
+  const auto where_of = [&](const PageRef& page) { return file + ": page " + std::to_string(page.page); };
+  const auto broken = [&](const PageRef& page, const std::string& problem) {
+    return StageFailure{FailureKind::kFinal, where_of(page) + ": " + problem + " — report to IT"};
+  };
+  const auto failed = for_each_page(pages->size(), lanes, [&](std::size_t i, int lane) -> std::optional<StageFailure> {
+    const PageRef& page = (*pages)[i];
+    auto png = times.time("read", [&] { return read_blob(blobs, page.blob, where_of(page) + " image"); });
+    if (!png) return png.error();
+    auto pix = times.time("decode", [&] { return decode_image(*png); });
+    if (!pix) return broken(page, "the stored page image cannot be decoded");
+    const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
+    if (engines[lane] != nullptr) {
+      auto recognised = times.time("recognise", [&] { return engines[lane]->recognise(pix->get(), dpi_y); });
+      if (!recognised) return broken(page, recognised.error().message);
+      texts[i] = std::move(*recognised);
+    } else {
+      texts[i] = std::move((**born_digital)[i]);
+    }
+    auto image = times.time("pdf_image", [&] {
+      return pdf_page_image(pix->get(), settings.jpeg_quality, page.dpi_x, page.dpi_y);
+    });
+    if (!image) return broken(page, image.error().message);
+    images[i] = std::move(*image);
+    return std::nullopt;
+  });
+  if (failed) return tl::unexpected(*failed);
+
   json page_entries = json::array();
-  std::vector<RecognisedPage> texts;
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
   int g4_pages = 0;
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
-    const std::string where = file + ": page " + std::to_string(page.page);
-    const auto broken = [&](const std::string& problem) {
-      return stage_failure(FailureKind::kFinal, where + ": " + problem + " — report to IT");
-    };
-    auto png = read_blob(context.blobs, page.blob, where + " image");
-    if (!png) return tl::unexpected(png.error());
-    auto pix = decode_image(*png);
-    if (!pix) return broken("the stored page image cannot be decoded");
-    const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
-    RecognisedPage text;
-    if (engine != nullptr) {
-      auto recognised = engine->recognise(pix->get(), dpi_y);
-      if (!recognised) return broken(recognised.error().message);
-      text = std::move(*recognised);
-    } else {
-      text = std::move((**born_digital)[i]);
-    }
-    auto image = pdf_page_image(pix->get(), settings.jpeg_quality, page.dpi_x, page.dpi_y);
-    if (!image) return broken(image.error().message);
-    g4_pages += image->encoding == PdfPageImage::Encoding::kCcittG4;
-    if (auto added = (*pdf)->add_page(*image, text); !added) return broken(added.error().message);
-    auto text_blob = write_blob(context.blobs, text.text, where + " text");
+    const RecognisedPage& text = texts[i];
+    g4_pages += images[i]->encoding == PdfPageImage::Encoding::kCcittG4;
+    if (auto added = (*pdf)->add_page(*images[i], text); !added) return tl::unexpected(broken(page, added.error().message));
+    images[i].reset();
+    auto text_blob = write_blob(context.blobs, text.text, where_of(page) + " text");
     if (!text_blob) return tl::unexpected(text_blob.error());
     page_entries.push_back({{"page", page.page},
                             {"text_blob", *text_blob},
@@ -204,14 +228,13 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
     document_text += text.text;
     weighted_confidence += text.confidence * text.words;
     total_words += text.words;
-    texts.push_back(std::move(text));
   }
   const std::string software = engine != nullptr ? OcrEngine::engine_name() : "pdf-text (poppler)";
   auto text_blob = write_blob(context.blobs, document_text, file + ": document text");
   if (!text_blob) return tl::unexpected(text_blob.error());
   auto alto_blob = write_blob(context.blobs, alto_xml(texts, file, software), file + ": ALTO XML");
   if (!alto_blob) return tl::unexpected(alto_blob.error());
-  auto pdf_bytes = (*pdf)->finish();
+  auto pdf_bytes = times.time("pdf_finish", [&] { return (*pdf)->finish(); });
   if (!pdf_bytes) return stage_failure(FailureKind::kFinal, file + ": " + pdf_bytes.error().message + " — report to IT");
   auto pdf_blob = write_blob(context.blobs, *pdf_bytes, file + ": searchable PDF");
   if (!pdf_blob) return tl::unexpected(pdf_blob.error());
@@ -235,6 +258,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"conformance", "PDF/A-2b"},
                          {"images", {{"ccitt_g4", g4_pages}, {"jpeg", page_count - g4_pages}}},
                          {"jpeg_quality", settings.jpeg_quality}};
+  result.patch["step_ms"] = times.merged_into(context.record, "ocr");
   if (engine != nullptr && confidence < settings.min_confidence) {
     char reason[256];
     std::snprintf(reason, sizeof reason,
@@ -254,6 +278,9 @@ Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
   if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");
   if (!tessdata) return fail(ErrorKind::kInvalidInput, "stage ocr: " + tessdata.error().message);
+  if (auto threads = page_threads_setting(settings); !threads) {
+    return fail(ErrorKind::kInvalidInput, "stage ocr: " + threads.error().message);
+  }
   return std::unique_ptr<Stage>(std::make_unique<OcrStage>(std::move(*defaults), *tessdata));
 }
 

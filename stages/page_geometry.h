@@ -7,16 +7,18 @@
 // document's record says exactly what was done to each page (BSI TR-RESISCAN: the original
 // stays untouched, every transformation is recorded). The input PIX is never modified.
 //
-// One PageGeometry per prepare stage (the OSD model is loaded once); not thread-safe:
-// normalise() is called from one thread at a time, as Stage::run is.
+// One PageGeometry per thread of the prepare stage (each loads the OSD model once); not
+// thread-safe: normalise() is called from one thread at a time.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 
 #include "stages/page_image.h"
+#include "stages/step_times.h"
 
 namespace tesseract {
 class TessBaseAPI;
@@ -46,6 +48,9 @@ struct SkewMeasure {
 };
 SkewMeasure measure_skew(Pix* page);
 
+// The page as an 8-bit grey OpenCV image (a copy; empty when the page cannot be greyed).
+cv::Mat grey_mat(Pix* page);
+
 class PageGeometry {
  public:
   // An empty tessdata_dir uses Tesseract's default; if the osd model cannot be loaded,
@@ -56,7 +61,8 @@ class PageGeometry {
   PageGeometry& operator=(const PageGeometry&) = delete;
 
   const std::string& init_error() const { return init_error_; }
-  Result<NormalisedPage> normalise(Pix* page);
+  // `times` (optional) gets the wall time of each step: crop, orientation, deskew, despeckle.
+  Result<NormalisedPage> normalise(Pix* page, StepTimes* times = nullptr);
 
  private:
   PixPtr crop_dark_borders(PixPtr page, nlohmann::json& transforms);

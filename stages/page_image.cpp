@@ -97,6 +97,7 @@ int stored_depth(Pix* pix) {
 
 Result<std::string> encode_png(Pix* pix) {
   quiet_leptonica();
+  pixSetZlibCompression(pix, kPageImageZlibLevel);
   l_uint8* data = nullptr;
   size_t size = 0;
   const l_ok status = pixWriteMem(&data, &size, pix, IFF_PNG);

@@ -23,19 +23,6 @@ constexpr int kEdgeStripPx = 3;      // at 150 dpi, about half a millimetre
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
 
-cv::Mat grey_mat(Pix* page) {
-  PixPtr grey(pixConvertTo8(page, 0));
-  cv::Mat out(pixGetHeight(grey.get()), pixGetWidth(grey.get()), CV_8UC1);
-  const l_uint32* data = pixGetData(grey.get());
-  const int wpl = pixGetWpl(grey.get());
-  for (int y = 0; y < out.rows; ++y) {
-    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
-    auto* row = out.ptr<unsigned char>(y);
-    for (int x = 0; x < out.cols; ++x) row[x] = static_cast<unsigned char>(GET_DATA_BYTE(line, x));
-  }
-  return out;
-}
-
 // The grey level below which `fraction` of the masked pixels lie.
 int percentile(const cv::Mat& grey, const cv::Mat& mask, double fraction) {
   int channels[] = {0}, bins[] = {256};
@@ -111,7 +98,9 @@ const char* verdict_name(Verdict verdict) {
   return "reject";
 }
 
-Result<PageMeasurements> measure_page(Pix* page, int dpi, bool dpi_assumed) {
+Result<PageMeasurements> measure_page(Pix* page, int dpi, bool dpi_assumed, StepTimes* times) {
+  StepTimes unused;
+  StepTimes& steps = times != nullptr ? *times : unused;
   if (page == nullptr || pixGetWidth(page) < 8 || pixGetHeight(page) < 8) {
     return fail(ErrorKind::kInvalidInput, "the page image is too small to measure");
   }
@@ -120,20 +109,25 @@ Result<PageMeasurements> measure_page(Pix* page, int dpi, bool dpi_assumed) {
   out.dpi_from_size = dpi <= 0 || dpi_assumed;
   out.effective_dpi = out.dpi_from_size ? static_cast<int>(std::lround(short_side / kA4ShortSideInch)) : dpi;
 
-  cv::Mat grey = grey_mat(page);
-  const double scale = std::min(1.0, kAnalysisDpi / std::max(1, out.effective_dpi));
-  if (scale < 1.0) cv::resize(grey, grey, cv::Size(), scale, scale, cv::INTER_AREA);
-  cv::Mat smooth;
-  cv::GaussianBlur(grey, smooth, cv::Size(3, 3), 0);
-
-  out.brightness = percentile(smooth, cv::Mat(), 0.75);  // paper: most of any page
-  const cv::Mat ink = ink_mask(smooth, out.brightness);
-  const int ink_pixels = cv::countNonZero(ink);
-  out.ink_coverage = static_cast<double>(ink_pixels) / static_cast<double>(ink.total());
-  out.contrast = ink_pixels > 0 ? out.brightness - percentile(smooth, ink, 0.10) : 0;
-  out.sharpness = sharpness_around(grey, ink, out.contrast);
-  measure_edges(ink, out);
-  out.residual_skew_deg = std::abs(measure_skew(page).skew_deg);
+  cv::Mat grey = steps.time("grey", [&] {
+    cv::Mat full = grey_mat(page);
+    const double scale = std::min(1.0, kAnalysisDpi / std::max(1, out.effective_dpi));
+    if (scale < 1.0) cv::resize(full, full, cv::Size(), scale, scale, cv::INTER_AREA);
+    return full;
+  });
+  if (grey.empty()) return fail(ErrorKind::kInternal, "the page image cannot be converted to grey");
+  steps.time("measure", [&] {
+    cv::Mat smooth;
+    cv::GaussianBlur(grey, smooth, cv::Size(3, 3), 0);
+    out.brightness = percentile(smooth, cv::Mat(), 0.75);  // paper: most of any page
+    const cv::Mat ink = ink_mask(smooth, out.brightness);
+    const int ink_pixels = cv::countNonZero(ink);
+    out.ink_coverage = static_cast<double>(ink_pixels) / static_cast<double>(ink.total());
+    out.contrast = ink_pixels > 0 ? out.brightness - percentile(smooth, ink, 0.10) : 0;
+    out.sharpness = sharpness_around(grey, ink, out.contrast);
+    measure_edges(ink, out);
+  });
+  out.residual_skew_deg = steps.time("skew", [&] { return std::abs(measure_skew(page).skew_deg); });
   return out;
 }
 

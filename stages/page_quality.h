@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/status.h"
+#include "stages/step_times.h"
 
 struct Pix;
 
@@ -54,7 +55,8 @@ struct PageVerdict {
 };
 
 // `dpi` is the page's recorded resolution (<= 0 or `dpi_assumed` when the file gave none).
-Result<PageMeasurements> measure_page(Pix* page, int dpi, bool dpi_assumed);
+// `times` (optional) gets the wall time of its steps: grey, measure, skew.
+Result<PageMeasurements> measure_page(Pix* page, int dpi, bool dpi_assumed, StepTimes* times = nullptr);
 PageVerdict judge_page(const PageMeasurements& measured, const QualityThresholds& limits, int page_number);
 
 nlohmann::json measurements_json(const PageMeasurements& measured);

@@ -1,5 +1,6 @@
 #include "stages/prepare.h"
 
+#include <chrono>
 #include <new>
 
 #include <leptonica/allheaders.h>
@@ -9,7 +10,9 @@
 #include "stages/page_decoder.h"
 #include "stages/page_geometry.h"
 #include "stages/page_image.h"
+#include "stages/page_parallel.h"
 #include "stages/stage_io.h"
+#include "stages/step_times.h"
 
 namespace zpe {
 
@@ -28,8 +31,11 @@ class PrepareStage final : public Stage {
  public:
   PrepareStage(DecodeLimits limits, GeometrySettings geometry, const std::string& tessdata_dir)
       : limits_(limits),
-        geometry_(geometry, tessdata_dir),
-        version_("prepare/2 " + leptonica_version() + " poppler-" + poppler::version_string()) {}
+        geometry_settings_(geometry),
+        tessdata_dir_(tessdata_dir),
+        version_("prepare/2 " + leptonica_version() + " poppler-" + poppler::version_string()) {
+    (void)this->geometry(0);  // load the orientation model as the worker starts, not with its first job
+  }
 
   std::string_view name() const override { return "prepare"; }
   std::string version() const override { return version_; }
@@ -49,11 +55,16 @@ class PrepareStage final : public Stage {
 
  private:
   StageOutcome prepare(const StageContext& context);
-  StageValue<json> store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
-                              const std::string& file);
+  // The page clean-up of thread `lane` (each has its own orientation model), made when
+  // first needed; its init_error() says when the model cannot be loaded.
+  PageGeometry& geometry(int lane);
+  StageValue<json> store_page(BlobAccess& blobs, const DecodedPage& page, int page_number, const std::string& file,
+                              PageGeometry& geometry, StepTimes& times);
 
   DecodeLimits limits_;
-  PageGeometry geometry_;
+  GeometrySettings geometry_settings_;
+  std::string tessdata_dir_;
+  std::vector<std::unique_ptr<PageGeometry>> geometries_;  // one per lane
   std::string version_;
 };
 
@@ -65,20 +76,27 @@ json with_decode_transforms(const DecodedPage& page, json transforms) {
   return all;
 }
 
+PageGeometry& PrepareStage::geometry(int lane) {
+  while (static_cast<int>(geometries_.size()) <= lane) {
+    geometries_.push_back(std::make_unique<PageGeometry>(geometry_settings_, tessdata_dir_));
+  }
+  return *geometries_[lane];
+}
+
 StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
-                                          const std::string& file) {
+                                          const std::string& file, PageGeometry& geometry, StepTimes& times) {
   const std::string where = file + ": page " + std::to_string(page_number);
-  auto stored = to_storage_depth(page.image.get());
+  auto stored = times.time("convert", [&] { return to_storage_depth(page.image.get()); });
   if (!stored) {
     return stage_failure(FailureKind::kBadInput,
                          where + " cannot be converted (" + stored.error().message + ") — check the scanner output");
   }
-  auto upright = geometry_.normalise(stored->get());
+  auto upright = geometry.normalise(stored->get(), &times);
   if (!upright) return stage_failure(FailureKind::kFinal, where + ": " + upright.error().message + " — report to IT");
   Pix* prepared = upright->image.get();
-  auto png = encode_png(prepared);
+  auto png = times.time("encode", [&] { return encode_png(prepared); });
   if (!png) return stage_failure(FailureKind::kFinal, where + ": " + png.error().message + " — report to IT");
-  auto sha = write_blob(blobs, *png, where + " image");
+  auto sha = times.time("store", [&] { return write_blob(blobs, *png, where + " image"); });
   if (!sha) return tl::unexpected(sha.error());
   return json{{"page", page_number},
               {"blob", *sha},
@@ -94,8 +112,15 @@ StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& 
 }
 
 StageOutcome PrepareStage::prepare(const StageContext& context) {
-  if (!geometry_.init_error().empty()) return stage_failure(FailureKind::kFinal, geometry_.init_error());
   const std::string file = source_file_name(context.record);
+  auto threads = page_threads_setting(context.settings);
+  if (!threads) return stage_failure(FailureKind::kFinal, "stage prepare: " + threads.error().message + " — correct the configuration");
+  std::vector<PageGeometry*> lanes;
+  for (int lane = 0; lane < *threads; ++lane) {
+    PageGeometry& made = geometry(lane);
+    if (!made.init_error().empty()) return stage_failure(FailureKind::kFinal, made.init_error());
+    lanes.push_back(&made);
+  }
   auto sha = required_string(context.record, {"original", "sha256"}, "prepare");
   if (!sha) return tl::unexpected(sha.error());
   auto bytes = read_blob(context.blobs, *sha, file + ": original");
@@ -104,18 +129,39 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   if (!media_type) return stage_failure(FailureKind::kBadInput, file + ": " + media_type.error().message);
   const bool is_pdf = *media_type == "application/pdf";
 
+  // Pages are decoded one after another (the decoders stream) and cleaned up in batches of
+  // one page per lane, so at most `threads` decoded pages are held at a time.
   json pages = json::array();
+  std::vector<DecodedPage> batch;
   std::optional<StageFailure> sink_failure;
-  const PageSink sink = [&](DecodedPage page) -> Status {
-    auto entry = store_page(context.blobs, page, static_cast<int>(pages.size()) + 1, file);
-    if (!entry) {
-      sink_failure = entry.error();
-      return fail(ErrorKind::kInternal, "stopped");
-    }
-    pages.push_back(std::move(*entry));
-    return {};
+  StepTimes times;
+  SerialBlobAccess blobs(context.blobs);
+  double page_work_ms = 0;
+  const auto work_on_batch = [&]() -> bool {
+    const auto started = std::chrono::steady_clock::now();
+    const int first_page = static_cast<int>(pages.size()) + 1;
+    std::vector<json> entries(batch.size());
+    sink_failure = for_each_page(batch.size(), *threads, [&](std::size_t i, int lane) -> std::optional<StageFailure> {
+      auto entry = store_page(blobs, batch[i], first_page + static_cast<int>(i), file, *lanes[lane], times);
+      if (!entry) return entry.error();
+      entries[i] = std::move(*entry);
+      return std::nullopt;
+    });
+    batch.clear();
+    page_work_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    for (json& entry : entries) pages.push_back(std::move(entry));
+    return !sink_failure;
   };
+  const PageSink sink = [&](DecodedPage page) -> Status {
+    batch.push_back(std::move(page));
+    if (static_cast<int>(batch.size()) < *threads || work_on_batch()) return {};
+    return fail(ErrorKind::kInternal, "stopped");
+  };
+  const auto decode_started = std::chrono::steady_clock::now();
   const Status decoded = is_pdf ? decode_pdf_pages(*bytes, limits_, sink) : decode_raster_pages(*bytes, limits_, sink);
+  if (decoded && !batch.empty()) work_on_batch();
+  times.add("decode", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - decode_started).count() -
+                          page_work_ms);
   if (sink_failure) return tl::unexpected(*sink_failure);
   if (!decoded) return stage_failure(FailureKind::kBadInput, file + ": " + decoded.error().message);
   if (pages.empty()) return stage_failure(FailureKind::kBadInput, file + ": contains no pages — check the scanner output");
@@ -127,6 +173,7 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   result.patch["page_count"] = count;
   result.patch["source_pages"] = count == 1 ? std::string("1") : "1-" + std::to_string(count);
   result.patch["prepare"] = {{"version", version_}, {"decoder", is_pdf ? "poppler" : "leptonica"}};
+  result.patch["step_ms"] = times.merged_into(context.record, "prepare");
   return result;
 }
 
@@ -162,6 +209,9 @@ Result<std::unique_ptr<Stage>> make_prepare_stage(const nlohmann::json& settings
   if (!geometry) return fail(ErrorKind::kInvalidInput, "stage prepare: " + geometry.error().message);
   auto tessdata = string_setting(settings, "tessdata_dir", "");
   if (!tessdata) return fail(ErrorKind::kInvalidInput, "stage prepare: " + tessdata.error().message);
+  if (auto threads = page_threads_setting(settings); !threads) {
+    return fail(ErrorKind::kInvalidInput, "stage prepare: " + threads.error().message);
+  }
   quiet_leptonica();
   return std::unique_ptr<Stage>(std::make_unique<PrepareStage>(limits, *geometry, *tessdata));
 }

@@ -6,7 +6,9 @@
 
 #include "stages/page_image.h"
 #include "stages/page_quality.h"
+#include "stages/page_parallel.h"
 #include "stages/stage_io.h"
+#include "stages/step_times.h"
 
 namespace zpe {
 
@@ -71,20 +73,20 @@ class QualityStage final : public Stage {
 
  private:
   StageOutcome check_document(const StageContext& context);
-  StageValue<json> check_page(const StageContext& context, const json& page, const std::string& file,
-                              const QualityThresholds& limits);
+  StageValue<json> check_page(BlobAccess& blobs, const json& page, const std::string& file,
+                              const QualityThresholds& limits, StepTimes& times);
 };
 
-StageValue<json> QualityStage::check_page(const StageContext& context, const json& page, const std::string& file,
-                                          const QualityThresholds& limits) {
+StageValue<json> QualityStage::check_page(BlobAccess& blobs, const json& page, const std::string& file,
+                                          const QualityThresholds& limits, StepTimes& times) {
   const int source_page = page.value("source_page", page.value("page", 0));
   const std::string where = file + ": page " + std::to_string(source_page);
-  auto png = read_blob(context.blobs, page.value("blob", ""), where + " image");
+  auto png = times.time("read", [&] { return read_blob(blobs, page.value("blob", ""), where + " image"); });
   if (!png) return tl::unexpected(png.error());
-  auto pix = decode_image(*png);
+  auto pix = times.time("decode", [&] { return decode_image(*png); });
   if (!pix) return stage_failure(FailureKind::kFinal, where + ": the prepared image cannot be read — report to IT");
   const int dpi = std::min(page.value("dpi_x", 0), page.value("dpi_y", 0));
-  auto measured = measure_page(pix->get(), dpi, page.value("dpi_assumed", false));
+  auto measured = measure_page(pix->get(), dpi, page.value("dpi_assumed", false), &times);
   if (!measured) return stage_failure(FailureKind::kBadInput, where + ": " + measured.error().message + " — rescan");
   const PageVerdict verdict = judge_page(*measured, limits, source_page);
   return json{{"page", page.value("page", 0)},
@@ -104,14 +106,29 @@ StageOutcome QualityStage::check_document(const StageContext& context) {
   json kept = json::array(), verdicts = json::array();
   std::vector<int> dropped, rejected, blank;
   std::vector<std::string> reasons;
-  for (const json& page : context.record["pages"]) {
-    auto verdict = check_page(context, page, file, policy->limits);
-    if (!verdict) return tl::unexpected(verdict.error());
-    const std::string name = (*verdict)["verdict"];
-    const int source_page = (*verdict)["source_page"];
+  auto threads = page_threads_setting(context.settings);
+  if (!threads) {
+    return stage_failure(FailureKind::kFinal, file + ": stage quality: " + threads.error().message + " — correct the configuration");
+  }
+  const json& pages = context.record["pages"];
+  std::vector<json> checked(pages.size());
+  StepTimes times;
+  SerialBlobAccess blobs(context.blobs);
+  const auto failed = for_each_page(pages.size(), *threads, [&](std::size_t i, int) -> std::optional<StageFailure> {
+    auto verdict = check_page(blobs, pages[i], file, policy->limits, times);
+    if (!verdict) return verdict.error();
+    checked[i] = std::move(*verdict);
+    return std::nullopt;
+  });
+  if (failed) return tl::unexpected(*failed);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const json& page = pages[i];
+    json& verdict = checked[i];
+    const std::string name = verdict["verdict"];
+    const int source_page = verdict["source_page"];
     if (name == "reject") {
       rejected.push_back(source_page);
-      for (const auto& reason : (*verdict)["reasons"]) reasons.push_back(reason);
+      for (const auto& reason : verdict["reasons"]) reasons.push_back(reason);
     }
     if (name == "blank") blank.push_back(source_page);
     if (name == "blank" && policy->blank == BlankPolicy::kDrop) {
@@ -121,7 +138,7 @@ StageOutcome QualityStage::check_document(const StageContext& context) {
       stays["page"] = static_cast<int>(kept.size()) + 1;
       kept.push_back(std::move(stays));
     }
-    verdicts.push_back(std::move(*verdict));
+    verdicts.push_back(std::move(verdict));
   }
   StageResult result;
   result.patch["quality"] = {{"version", version()}, {"blank_pages", policy->blank_text}, {"verdicts", verdicts},
@@ -137,6 +154,7 @@ StageOutcome QualityStage::check_document(const StageContext& context) {
   }
   result.patch["page_count"] = kept.size();
   result.patch["pages"] = std::move(kept);
+  result.patch["step_ms"] = times.merged_into(context.record, "quality");
   return result;
 }
 
@@ -144,6 +162,9 @@ StageOutcome QualityStage::check_document(const StageContext& context) {
 
 Result<std::unique_ptr<Stage>> make_quality_stage(const json& settings) {
   if (auto policy = policy_from_settings(settings); !policy) return fail(policy.error());
+  if (auto threads = page_threads_setting(settings); !threads) {
+    return fail(ErrorKind::kInvalidInput, "stage quality: " + threads.error().message);
+  }
   quiet_leptonica();
   return std::unique_ptr<Stage>(std::make_unique<QualityStage>());
 }

@@ -107,6 +107,45 @@ std::optional<std::string> read_separator_code(const cv::Mat& grey) {
   return std::nullopt;
 }
 
+// Patch T in a binary image (ink = 1), bars across or along the scan lines.
+bool patch_t_in_binary(const cv::Mat& binary, int dpi, double min_length_in) {
+  // A narrow bar is 0.08 in; allow for print and scan tolerances and a dpi a little off.
+  const double min_unit = 0.055 * dpi, max_unit = 0.115 * dpi;
+  const double min_length_px = min_length_in * dpi;
+  if (patch_t_in_lines(scan_lines(binary), min_unit, max_unit, min_length_px)) return true;  // vertical bars
+  cv::Mat transposed;
+  cv::transpose(binary, transposed);
+  return patch_t_in_lines(scan_lines(transposed), min_unit, max_unit, min_length_px);  // horizontal bars
+}
+
+// True when the ink (non-zero) holds a mark shaped like a QR code's finder pattern: a dark
+// square ring around a light ring around a dark square, three nested outlines, about
+// square, the middle one 3/7 of the outer. Every QR code has three; most letters have
+// none. Finding the outlines takes milliseconds on a 150 dpi page where the QR decoder
+// takes about a second, so the decoder runs only where a finder pattern is. Loose bounds:
+// a smudged or skewed code must still pass (it costs the decoder's time, nothing else).
+bool has_finder_pattern(const cv::Mat& ink, int dpi) {
+  std::vector<std::vector<cv::Point>> outlines;
+  std::vector<cv::Vec4i> tree;  // next, previous, first child, parent
+  cv::findContours(ink, outlines, tree, cv::RETR_TREE, cv::CHAIN_APPROX_SIMPLE);
+  const int min_side_px = std::max(5, dpi / 25);  // a finder pattern is at least about 1 mm
+  const auto squarish = [](const cv::Rect& box) {
+    return box.width >= 0.5 * box.height && box.height >= 0.5 * box.width;
+  };
+  for (size_t outer = 0; outer < outlines.size(); ++outer) {
+    const int hole = tree[outer][2];
+    if (hole < 0) continue;
+    const cv::Rect outer_box = cv::boundingRect(outlines[outer]);
+    if (outer_box.width < min_side_px || !squarish(outer_box)) continue;
+    for (int centre = tree[hole][2]; centre >= 0; centre = tree[centre][0]) {
+      const cv::Rect centre_box = cv::boundingRect(outlines[centre]);
+      const double share = static_cast<double>(centre_box.width) / outer_box.width;
+      if (squarish(centre_box) && share >= 0.2 && share <= 0.7) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* separator_kind_name(SeparatorKind kind) {
@@ -134,28 +173,27 @@ std::optional<SeparatorHints> parse_separator_text(std::string_view text) {
 bool has_patch_t(const cv::Mat& grey, int dpi, double min_length_in) {
   cv::Mat binary;
   cv::threshold(grey, binary, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
-  // A narrow bar is 0.08 in; allow for print and scan tolerances and a dpi a little off.
-  const double min_unit = 0.055 * dpi, max_unit = 0.115 * dpi;
-  const double min_length_px = min_length_in * dpi;
-  if (patch_t_in_lines(scan_lines(binary), min_unit, max_unit, min_length_px)) return true;  // vertical bars
-  cv::Mat transposed;
-  cv::transpose(binary, transposed);
-  return patch_t_in_lines(scan_lines(transposed), min_unit, max_unit, min_length_px);  // horizontal bars
+  return patch_t_in_binary(binary, dpi, min_length_in);
 }
 
-std::optional<SeparatorSheet> find_separator(const cv::Mat& grey, int dpi, const SeparatorSettings& settings) {
+std::optional<SeparatorSheet> find_separator(const cv::Mat& grey, int dpi, const SeparatorSettings& settings,
+                                             StepTimes* times) {
   if (grey.empty() || dpi <= 0) return std::nullopt;
+  StepTimes unused;
+  StepTimes& steps = times != nullptr ? *times : unused;
   cv::Mat small = grey;
   int small_dpi = dpi;
   if (dpi > settings.scan_dpi) {
     const double factor = static_cast<double>(settings.scan_dpi) / dpi;
-    cv::resize(grey, small, cv::Size(), factor, factor, cv::INTER_AREA);
+    steps.time("resize", [&] { cv::resize(grey, small, cv::Size(), factor, factor, cv::INTER_AREA); });
     small_dpi = settings.scan_dpi;
   }
-  if (settings.qr_codes) {
+  cv::Mat binary;  // ink = 1
+  steps.time("threshold", [&] { cv::threshold(small, binary, 0, 1, cv::THRESH_BINARY_INV | cv::THRESH_OTSU); });
+  if (settings.qr_codes && steps.time("qr_finder", [&] { return has_finder_pattern(binary, small_dpi); })) {
     std::optional<std::string> text;
     try {
-      text = read_separator_code(small);
+      text = steps.time("qr_code", [&] { return read_separator_code(small); });
     } catch (const cv::Exception&) {
       text.reset();  // OpenCV refused this image: treat the page as one without a code
     }
@@ -163,7 +201,8 @@ std::optional<SeparatorSheet> find_separator(const cv::Mat& grey, int dpi, const
       if (auto hints = parse_separator_text(*text)) return SeparatorSheet{SeparatorKind::kQrCode, *text, *hints};
     }
   }
-  if (settings.patch_t && has_patch_t(small, small_dpi, settings.min_patch_length_in)) {
+  if (settings.patch_t &&
+      steps.time("patch_t", [&] { return patch_t_in_binary(binary, small_dpi, settings.min_patch_length_in); })) {
     return SeparatorSheet{SeparatorKind::kPatchT, "", {}};
   }
   return std::nullopt;

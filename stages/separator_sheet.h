@@ -23,6 +23,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "stages/step_times.h"
+
 namespace zpe {
 
 struct SeparatorSettings {
@@ -48,7 +50,8 @@ struct SeparatorSheet {
 };
 
 // The separator on an 8-bit grey page image of `dpi`, or nothing when it is a normal page.
-std::optional<SeparatorSheet> find_separator(const cv::Mat& grey, int dpi, const SeparatorSettings& settings);
+std::optional<SeparatorSheet> find_separator(const cv::Mat& grey, int dpi, const SeparatorSettings& settings,
+                                             StepTimes* times = nullptr);
 
 // The hints in a QR code's text, or nothing when the text is not a ZPE separator.
 std::optional<SeparatorHints> parse_separator_text(std::string_view text);

@@ -6,8 +6,10 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "classifiers/case_number.h"
+#include "stages/page_parallel.h"
 #include "stages/separator_sheet.h"
 #include "stages/stage_io.h"
+#include "stages/step_times.h"
 
 namespace zpe {
 
@@ -170,19 +172,33 @@ StageOutcome SplitStage::split(const StageContext& context) {
 StageOutcome SplitStage::split_at_separators(const StageContext& context, const SeparatorSettings& settings) {
   const std::string file = source_file_name(context.record);
   const json& pages = context.record["pages"];
+  auto threads = page_threads_setting(context.settings);
+  if (!threads) return stage_failure(FailureKind::kFinal, "stage split: " + threads.error().message + " — fix the configuration");
+  // Each page is looked at on one of the threads; the parts are then put together in order.
+  std::vector<std::optional<SeparatorSheet>> sheets(pages.size());
+  StepTimes times;
+  SerialBlobAccess blobs(context.blobs);
+  const auto failed = for_each_page(pages.size(), *threads, [&](std::size_t i, int) -> std::optional<StageFailure> {
+    const std::string where = file + ": page " + std::to_string(source_page_of(pages[i], static_cast<int>(i)));
+    auto png = times.time("read", [&] { return read_blob(blobs, pages[i].value("blob", ""), where + " image"); });
+    if (!png) return png.error();
+    const cv::Mat grey = times.time("decode", [&] {
+      return cv::imdecode(cv::Mat(1, static_cast<int>(png->size()), CV_8U, png->data()), cv::IMREAD_GRAYSCALE);
+    });
+    if (grey.empty()) return StageFailure{FailureKind::kFinal, where + ": the stored page image cannot be read — report to IT"};
+    const int dpi = pages[i].value("dpi_x", 300);
+    sheets[i] = find_separator(grey, dpi > 0 ? dpi : 300, settings, &times);
+    return std::nullopt;
+  });
+  if (failed) return tl::unexpected(*failed);
+
   std::vector<Part> parts;
   Part current;
   json next_hints = json::object();  // from the last separator, for the document after it
   json separators = json::array();
   for (size_t i = 0; i < pages.size(); ++i) {
     const int source = source_page_of(pages[i], static_cast<int>(i));
-    const std::string where = file + ": page " + std::to_string(source);
-    auto png = read_blob(context.blobs, pages[i].value("blob", ""), where + " image");
-    if (!png) return tl::unexpected(png.error());
-    const cv::Mat grey = cv::imdecode(cv::Mat(1, static_cast<int>(png->size()), CV_8U, png->data()), cv::IMREAD_GRAYSCALE);
-    if (grey.empty()) return stage_failure(FailureKind::kFinal, where + ": the stored page image cannot be read — report to IT");
-    const int dpi = pages[i].value("dpi_x", 300);
-    const auto sheet = find_separator(grey, dpi > 0 ? dpi : 300, settings);
+    const auto& sheet = sheets[i];
     if (!sheet) {
       if (current.indexes.empty()) current.hints = next_hints;
       current.indexes.push_back(static_cast<int>(i));
@@ -197,7 +213,9 @@ StageOutcome SplitStage::split_at_separators(const StageContext& context, const 
     if (!sheet->hints.case_number.empty()) next_hints["case_number"] = sheet->hints.case_number;
   }
   if (!current.indexes.empty()) parts.push_back(std::move(current));
-  return result_for(file, "separators", parts, separators, pages.size());
+  StageOutcome outcome = result_for(file, "separators", parts, separators, pages.size());
+  if (outcome) outcome->patch["step_ms"] = times.merged_into(context.record, "split");
+  return outcome;
 }
 
 }  // namespace
@@ -217,6 +235,9 @@ std::string page_range_text(const std::vector<int>& pages) {
 Result<std::unique_ptr<Stage>> make_split_stage(const nlohmann::json& settings) {
   if (auto checked = separator_settings(settings); !checked) {
     return fail(ErrorKind::kInvalidInput, "stage split: " + checked.error().message);
+  }
+  if (auto threads = page_threads_setting(settings); !threads) {
+    return fail(ErrorKind::kInvalidInput, "stage split: " + threads.error().message);
   }
   return std::unique_ptr<Stage>(std::make_unique<SplitStage>());
 }
