@@ -40,9 +40,9 @@ Result<PixPtr> to_storage_depth(Pix* pix);
 int stored_depth(Pix* pix);
 
 // PNG at zlib level kPageImageZlibLevel (set on the PIX, which Leptonica keeps for later
-// writes of it): page images are written once per page and read by each later stage, and
-// at the default level 6 writing a grey A4 page at 300 dpi cost about four times what it
-// does at level 1, for blobs only about a tenth smaller. Decoding is as fast either way.
+// writes of it). Page images are written once and read by each later stage; on 14 grey
+// A4 pages at 300 dpi level 1 wrote in 86 ms a page against 126 ms at the default level 6
+// (bilevel: 8 against 15 ms) for blobs a quarter larger, decoding as fast.
 inline constexpr int kPageImageZlibLevel = 1;
 Result<std::string> encode_png(Pix* pix);
 
