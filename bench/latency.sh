@@ -7,6 +7,8 @@
 #   rename -> ingested        the intake's wait (audit "ingested")
 #   rename -> terminal        the whole pipeline (audit "filed" / "to_clearing" / ...)
 #   rename -> case file       the case-file sink acknowledged the FILED event (events.acked_ms)
+# and splits ingested -> terminal into the time in stage runs and the time between them
+# (queued, handed over, results recorded: what the dispatcher adds).
 # The rename time is the script's clock (date +%s%3N) just before `mv`; the other times
 # are the job store's (the same host clock). Usage:
 #   bench/latency.sh [N]        (default 20)
@@ -91,6 +93,10 @@ for name in "${picked[@]:1}"; do
   sleep 1  # the archiver and the case-file sink finish their share: each letter meets an idle pipeline
 done
 
+echo "mean stage run (ms):" $(sqlite3 -cmd '.timeout 2000' "$db" \
+  "SELECT stage || '=' || CAST(AVG(finished_ms - started_ms) AS INT) FROM stage_runs WHERE outcome = 'done'
+   GROUP BY stage ORDER BY MIN(id);")
+
 # Idle cost: CPU time of `zpe run` and its children over 10 s with nothing to do.
 cpu_ms() {
   local total=0 pid
@@ -111,23 +117,28 @@ sqlite3 -cmd '.timeout 2000' -separator $'\t' "$db" "
          (SELECT MIN(at_ms) FROM audit a WHERE a.document_id = d.id AND a.action = 'ingested'),
          (SELECT MAX(at_ms) FROM audit a WHERE a.document_id = d.id
             AND a.action IN ('filed','to_clearing','quarantined','split','rejected')),
-         IFNULL((SELECT MAX(acked_ms) FROM events e WHERE e.document_id = d.id), '')
+         IFNULL((SELECT MAX(acked_ms) FROM events e WHERE e.document_id = d.id), ''),
+         (SELECT IFNULL(SUM(finished_ms - started_ms), 0) FROM stage_runs r WHERE r.document_id = d.id)
   FROM documents d;" >"$home/store.tsv"
 /usr/bin/python3 - "$home/renames.tsv" "$home/store.tsv" <<'PY'
 import collections, sys
 renamed = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
 rows = {}
 for line in open(sys.argv[2]):
-    name, state, ingested, done, acked = line.rstrip("\n").split("\t")
-    rows[name] = (state, ingested, done, acked)
-series = collections.OrderedDict((k, []) for k in ("rename -> ingested", "rename -> terminal", "rename -> case file"))
+    name, state, ingested, done, acked, in_stages = line.rstrip("\n").split("\t")
+    rows[name] = (state, ingested, done, acked, in_stages)
+series = collections.OrderedDict((k, []) for k in (
+    "rename -> ingested", "rename -> terminal", "rename -> case file",
+    "  in stages", "  between stages"))  # ingested -> terminal = in stages + between stages
 states = collections.Counter()
 for name, t in renamed.items():
-    state, ingested, done, acked = rows[name]
+    state, ingested, done, acked, in_stages = rows[name]
     states[state] += 1
     t = int(t)
     series["rename -> ingested"].append(int(ingested) - t)
     series["rename -> terminal"].append(int(done) - t)
+    series["  in stages"].append(int(in_stages))
+    series["  between stages"].append(int(done) - int(ingested) - int(in_stages))
     if acked:
         series["rename -> case file"].append(int(acked) - t)
 def pct(values, p):  # nearest rank
