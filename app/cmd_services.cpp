@@ -5,7 +5,6 @@
 
 #include <map>
 #include <memory>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +13,7 @@
 #include "connectors/egvp_intake.h"
 #include "pipeline/dispatcher.h"
 #include "pipeline/intake.h"
+#include "pipeline/work_notifier.h"
 #include "pipeline/worker.h"
 #include "stages/settings_path.h"
 
@@ -109,11 +109,12 @@ int run_intake(const GlobalOptions& options) {
   install_stop_signals();
   spdlog::info("intake: watching {}/<tenant>/ for tenants {}", (env->home.root / "inbox").string(),
                nlohmann::json(env->config.tenants()).dump());
-  while (!stop_flag().load()) {
-    intake.scan_once(now_ms());
-    if (*egvp) (*egvp)->scan_once(now_ms());
-    std::this_thread::sleep_for(std::chrono::milliseconds(env->config.intake_scan_interval_ms()));
-  }
+  std::vector<WatchedInbox*> inboxes = {&intake};
+  if (*egvp) inboxes.push_back(egvp->get());
+  zmq::context_t context(1);
+  WorkNotifier dispatcher(context, env->config.dispatcher_endpoint());
+  IntakeLoop loop(inboxes, env->config.intake_scan_interval_ms(), [&] { dispatcher.notify(); });
+  loop.run(stop_flag());
   spdlog::info("intake: stopped");
   return kOk;
 }

@@ -99,7 +99,7 @@ Result<EgvpInboundSettings> read_egvp_inbound_settings(const Config& config) {
 EgvpIntake::EgvpIntake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
                        XJustizCodeLists code_lists, PackageLimits limits)
     : config_(config), home_(home), jobs_(jobs), blobs_(blobs), code_lists_(std::move(code_lists)),
-      limits_(limits), stability_(config.intake_stable_ms()) {}
+      limits_(limits), stability_(config.intake_stable_ms(), config.intake_close_settle_ms()) {}
 
 Result<EgvpIngestResult> EgvpIntake::quarantine(const fs::path& package, const std::string& tenant,
                                                 const std::string& archive, const std::string& reason,
@@ -252,6 +252,12 @@ int EgvpIntake::scan_once(int64_t now) {
     }
   }
   return taken;
+}
+
+std::vector<fs::path> EgvpIntake::watched_folders() const {
+  std::vector<fs::path> folders;
+  for (const auto& tenant : config_.tenants()) folders.push_back(home_.inbox_egvp(tenant));
+  return folders;
 }
 
 int EgvpIntake::count_waiting(const Home& home, const std::vector<std::string>& tenants) {

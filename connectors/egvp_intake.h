@@ -3,8 +3,9 @@
 // for the first stage like a scanned letter. Runs inside the intake process (`zpe intake`,
 // started by `zpe run`) beside the scan inbox (pipeline/intake.h). One object per thread.
 //
-// A package (a folder or a .zip, written under a .part name and renamed) is taken once it
-// is stable (pipeline/inbox_stability.h). It is read into memory with every safety check
+// A package (a folder or a .zip, written under a .part name and renamed) is taken as soon
+// as the intake loop (pipeline/intake_loop.h) sees it renamed in; otherwise once it is
+// stable (pipeline/inbox_stability.h). It is read into memory with every safety check
 // (connectors/egvp_package.h), its xjustiz_nachricht.xml parsed and checked
 // (connectors/xjustiz_inbound.h), and cross-checked: every file the message names is in the
 // package, every file in the package is named, and every document has a PDF, TIFF, PNG or
@@ -33,6 +34,7 @@
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/inbox_stability.h"
+#include "pipeline/intake_loop.h"
 #include "pipeline/job_store.h"
 
 namespace zpe {
@@ -51,7 +53,7 @@ struct EgvpIngestResult {
   std::string reason;                     // why it was quarantined
 };
 
-class EgvpIntake {
+class EgvpIntake : public WatchedInbox {
  public:
   EgvpIntake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs, XJustizCodeLists code_lists,
              PackageLimits limits);
@@ -62,7 +64,10 @@ class EgvpIntake {
   Result<EgvpIngestResult> ingest(const std::filesystem::path& package, const std::string& tenant,
                                   const std::string& actor);
   // One pass over every tenant's court-mailbox inbox; returns how many packages were taken.
-  int scan_once(int64_t now_ms);
+  int scan_once(int64_t now_ms) override;
+  // inbox-egvp/<tenant>/ for every tenant.
+  std::vector<std::filesystem::path> watched_folders() const override;
+  InboxStability& stability() override { return stability_; }
   // Packages waiting in the court-mailbox inboxes (complete or still being written).
   static int count_waiting(const Home& home, const std::vector<std::string>& tenants);
 

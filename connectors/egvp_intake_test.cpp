@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -178,6 +179,33 @@ TEST_F(EgvpIntakeTest, EgvpIntake_QuarantinesADocumentWithoutAReadableFile) {
                                {"urteil.pdf", "PK\x03\x04 a word file", false}, {"anlage.png", kPng, false}}));
   EXPECT_EQ(intake_->scan_once(now_ms()), 1);
   EXPECT_NE(quarantined_reason().find("document 1 has no PDF, TIFF, PNG or JPEG"), std::string::npos);
+}
+
+// The intake loop (pipeline/intake_loop.h) watches the court mailbox too. The stable-size
+// wait and the scan interval are ten minutes: only the rename's inotify event can explain
+// a package taken within the test.
+TEST(EgvpIntakeLoopTest, EgvpIntake_TakesAPackageFolderRenamedIntoTheInboxAtOnce) {
+  testing::IntakeHome store("[intake]\nstable_ms = 600000\nscan_interval_ms = 600000\n");
+  auto lists = load_xjustiz_code_lists(fs::path(ZPE_SOURCE_DIR) / "data" / "xjustiz");
+  ASSERT_TRUE(lists) << lists.error().message;
+  EgvpIntake intake(*store.config, store.home, *store.jobs, *store.blobs, std::move(*lists), PackageLimits{});
+  IntakeLoop loop(std::vector<WatchedInbox*>{&intake}, store.config->intake_scan_interval_ms());
+  ASSERT_TRUE(loop.watching()) << "inotify is unavailable on this machine (fs.inotify.max_user_instances?)";
+  EXPECT_EQ(loop.run_once(0), 0);  // watches the inbox
+
+  const fs::path part = store.home.inbox_egvp("default") / "nachricht-4.part";
+  fs::create_directories(part);
+  for (const auto& [file, bytes] : std::map<std::string, std::string>{
+           {kXJustizMessageFile, xjustiz_message(judgment_and_scan())}, {"urteil.pdf", kPdf}, {"anlage.png", kPng}}) {
+    std::ofstream(part / file, std::ios::binary) << bytes;
+  }
+  EXPECT_EQ(loop.run_once(200), 0);
+  fs::rename(part, store.home.inbox_egvp("default") / "nachricht-4");
+  EXPECT_EQ(loop.run_once(30000), 1);  // the round the rename woke
+  auto queued = store.jobs->list(std::string("QUEUED"), 10);
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->size(), 2u);
+  EXPECT_TRUE(fs::is_empty(store.home.inbox_egvp("default")));
 }
 
 }  // namespace

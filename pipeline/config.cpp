@@ -157,6 +157,7 @@ int64_t Config::intake_scan_interval_ms() const {
   return int_at("intake", "scan_interval_ms", 500);
 }
 int64_t Config::intake_stable_ms() const { return int_at("intake", "stable_ms", 1000); }
+int64_t Config::intake_close_settle_ms() const { return int_at("intake", "close_settle_ms", 500); }
 int64_t Config::intake_max_file_bytes() const {
   return int_at("intake", "max_file_bytes", int64_t{2} << 30);
 }

@@ -39,6 +39,7 @@ class Config {
   bool builtin_casefile_sink() const;
   int64_t intake_scan_interval_ms() const;
   int64_t intake_stable_ms() const;
+  int64_t intake_close_settle_ms() const;
   int64_t intake_max_file_bytes() const;
   std::vector<std::string> stages() const;
   int workers_for(const std::string& stage) const;

@@ -94,6 +94,8 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
     serve_filed(identity, f);
     return;
   }
+  // The intake queued documents: nothing to record, assign_jobs runs right after this drain.
+  if (command == kWork) return;
   Peer& peer = peers_[identity];
   peer.last_seen_ms = now;
   if (command == kReady && f.size() >= 5) {

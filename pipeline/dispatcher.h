@@ -1,9 +1,11 @@
 // Dispatcher: the durable heart of the pipeline. Binds a ZeroMQ ROUTER for stage workers
 // and the case-file feed, hands one job at a time to each idle worker of the right stage
-// under a lease, extends leases on heartbeats, applies results through the job store
-// (fenced by lease id), expires lost leases, quarantines bad input, and serves blob reads
-// and writes and the look-up of filed documents (FIND-FILED) so workers on other hosts need
-// no shared disk. Protocol: docs/PROTOCOL.md.
+// under a lease (at once when a worker reports, a stage finishes or the intake sends WORK;
+// otherwise it looks at the job store every 100 ms, for work queued by others: `zpe
+// submit`, the clearing station, retries), extends leases on heartbeats, applies results
+// through the job store (fenced by lease id), expires lost leases, quarantines bad input,
+// and serves blob reads and writes and the look-up of filed documents (FIND-FILED) so
+// workers on other hosts need no shared disk. Protocol: docs/PROTOCOL.md.
 //
 // All state is in the job store: a restarted dispatcher picks up where the old one
 // stopped, and workers' results for still-valid leases are accepted. Single-threaded:

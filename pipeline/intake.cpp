@@ -54,7 +54,7 @@ Result<std::string> sniff_media_type(std::string_view b) {
 }
 
 Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs)
-    : config_(config), home_(home), jobs_(jobs), blobs_(blobs), stability_(config.intake_stable_ms()) {}
+    : config_(config), home_(home), jobs_(jobs), blobs_(blobs), stability_(config.intake_stable_ms(), config.intake_close_settle_ms()) {}
 
 Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std::string& tenant,
                                     bool remove_source, const std::string& actor, const std::string& channel) {
@@ -171,6 +171,12 @@ int Intake::scan_once(int64_t now) {
     }
   }
   return taken;
+}
+
+std::vector<std::filesystem::path> Intake::watched_folders() const {
+  std::vector<std::filesystem::path> folders;
+  for (const auto& tenant : config_.tenants()) folders.push_back(home_.inbox(tenant));
+  return folders;
 }
 
 int Intake::count_waiting(const Home& home, const std::vector<std::string>& tenants) {

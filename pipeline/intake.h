@@ -7,7 +7,10 @@
 // and hash on the next pass and not ingested twice.
 //
 // A file is complete when it is not named .* / *.part / *.tmp (write under such a name,
-// then rename) and its size and modification time have not changed for intake.stable_ms.
+// then rename) and either it was renamed into the inbox (taken at once), closed after
+// writing and left alone for intake.close_settle_ms, or its size and modification time
+// have not changed for intake.stable_ms (pipeline/inbox_stability.h; the hints come from
+// pipeline/intake_loop.h).
 // An optional manifest <file>.json beside it (write it first) is read with the file:
 // batch_id, scan_centre, operator, scanner, scan_time, hints {doc_type, case_number}, and
 // rescan_of (the id of a document the clearing station asked to be rescanned: it is replaced).
@@ -22,6 +25,7 @@
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/inbox_stability.h"
+#include "pipeline/intake_loop.h"
 #include "pipeline/job_store.h"
 
 namespace zpe {
@@ -41,7 +45,7 @@ struct IngestResult {
 // The media type of a supported file, or an error saying what the bytes are not.
 Result<std::string> sniff_media_type(std::string_view bytes);
 
-class Intake {
+class Intake : public WatchedInbox {
  public:
   Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs);
 
@@ -53,7 +57,10 @@ class Intake {
                               bool remove_source, const std::string& actor,
                               const std::string& channel = kChannelScan);
   // One pass over every tenant's inbox; returns how many files were taken.
-  int scan_once(int64_t now_ms);
+  int scan_once(int64_t now_ms) override;
+  // inbox/<tenant>/ for every tenant.
+  std::vector<std::filesystem::path> watched_folders() const override;
+  InboxStability& stability() override { return stability_; }
   // Files in the inboxes that will be taken (complete or still being written).
   static int count_waiting(const Home& home, const std::vector<std::string>& tenants);
 

@@ -26,6 +26,8 @@ inline constexpr const char* kFailed = "FAILED";        // lease id, kind, reaso
 inline constexpr const char* kGet = "GET";              // request id, sha256
 inline constexpr const char* kPut = "PUT";              // request id, bytes
 inline constexpr const char* kFindFiled = "FIND-FILED"; // request id, query JSON {tenant, case_number, since_ms}
+// Intake -> dispatcher
+inline constexpr const char* kWork = "WORK";            // (none): new documents are queued
 // Dispatcher -> worker
 inline constexpr const char* kJob = "JOB";          // lease id, job JSON
 inline constexpr const char* kBlob = "BLOB";        // request id, sha256, bytes

@@ -1,6 +1,6 @@
 // Test helper for the intakes (pipeline/intake.h, connectors/egvp_intake.h): a throw-away
-// ZPE home with the default config plus `[intake] stable_ms = 0`, its folders, a job store
-// and a blob store. The home is removed when the object goes. Unit tests only.
+// ZPE home with the default config plus `[intake] stable_ms = 0` (or the config text given),
+// its folders, a job store and a blob store. The home is removed when the object goes. Unit tests only.
 #pragma once
 
 #include <filesystem>
@@ -17,9 +17,9 @@
 namespace zpe::testing {
 
 struct IntakeHome {
-  IntakeHome() {
+  explicit IntakeHome(const std::string& config_text = "[intake]\nstable_ms = 0\n") {
     home.root = std::filesystem::temp_directory_path() / ("zpe-intake-" + random_hex(4));
-    auto loaded = Config::from_text("[intake]\nstable_ms = 0\n");
+    auto loaded = Config::from_text(config_text);
     EXPECT_TRUE(loaded);
     config = std::make_unique<Config>(*loaded);
     EXPECT_TRUE(home.create(config->tenants()));

@@ -1,0 +1,24 @@
+// WorkNotifier: tells the dispatcher that new work is queued (`ZPE1 WORK`, docs/PROTOCOL.md),
+// so a document the intake recorded is handed to an idle worker at once instead of at the
+// dispatcher's next look at the job store. Only a wake-up: the job store stays the truth, a
+// notice lost (dispatcher down or restarting) costs at most one poll interval. Sending
+// never blocks. Used by the intake process (`zpe intake`); one object per thread.
+#pragma once
+
+#include <string>
+
+#include <zmq.hpp>
+
+namespace zpe {
+
+class WorkNotifier {
+ public:
+  WorkNotifier(zmq::context_t& context, const std::string& dispatcher_endpoint);
+  // Sends WORK; drops it when it cannot be queued at once.
+  void notify();
+
+ private:
+  zmq::socket_t socket_;
+};
+
+}  // namespace zpe
