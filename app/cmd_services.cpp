@@ -111,7 +111,8 @@ int run_intake(const GlobalOptions& options) {
                nlohmann::json(env->config.tenants()).dump());
   while (!stop_flag().load()) {
     intake.scan_once(now_ms());
-    if (*egvp) (*egvp)->scan_once(now_ms());
+    // A full disk pauses the court mailbox's intake too (the watch folder's intake reports it).
+    if (*egvp && !intake.paused_for_space()) (*egvp)->scan_once(now_ms());
     std::this_thread::sleep_for(std::chrono::milliseconds(env->config.intake_scan_interval_ms()));
   }
   spdlog::info("intake: stopped");
