@@ -124,6 +124,15 @@ def mount_small_home(home, size_mb):
                  "(a container needs CAP_SYS_ADMIN for --disk-full)")
 
 
+def unmount(home):
+    """Unmounts the tmpfs home; the children of a stopped `zpe run` may take a moment to go."""
+    for _ in range(30):
+        if subprocess.run(["umount", str(home)], capture_output=True).returncode == 0:
+            return
+        time.sleep(1.0)
+    print(f"chaos: could not unmount {home}; umount it by hand", flush=True)
+
+
 def set_up(work, docs, seed, small_home_mb=0):
     letters, home = work / "letters", work / "home"
     if small_home_mb:
@@ -379,10 +388,11 @@ def main():
         if run:
             run.stop()
         if a.keep:
-            print(f"chaos: work folder {work}")
-        if a.disk_full:
-            subprocess.run(["umount", str(work / "home")], capture_output=True)
-        if not a.keep:
+            print(f"chaos: work folder {work}" + (f" (the home is a tmpfs: umount {work / 'home'} when done)"
+                                                  if a.disk_full else ""))
+        else:
+            if a.disk_full:
+                unmount(work / "home")
             shutil.rmtree(work, ignore_errors=True)
 
 
