@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[2]
@@ -216,8 +217,8 @@ def chaos(run, letters, home, kills, rng):
 
 def check(letters, home, zpe, config):
     problems = []
-    db = sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)
-    rows = db.execute("SELECT id, state, source_file, sha256_original, record FROM documents").fetchall()
+    with closing(sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT id, state, source_file, sha256_original, record FROM documents").fetchall()
     states = {}
     for doc_id, state, _, _, _ in rows:
         states[state] = states.get(state, 0) + 1
@@ -367,8 +368,10 @@ def main():
         problems = early_problems + problems
         if a.disk_full:
             problems += disk_full_log_problems((work / "zpe-run.log").read_text(errors="replace"))
-            db = sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)
-            for doc_id, reason in db.execute("SELECT id, reason FROM documents WHERE state = 'CLEARING'"):
+            # Closed at once: an open database would keep the tmpfs home from being unmounted.
+            with closing(sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)) as db:
+                cleared = db.execute("SELECT id, reason FROM documents WHERE state = 'CLEARING'").fetchall()
+            for doc_id, reason in cleared:
                 if reason and "space" in reason.lower():
                     problems.append(f"{doc_id} went to CLEARING over the full disk: {reason}")
         elapsed = time.time() - started
