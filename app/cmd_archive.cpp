@@ -11,6 +11,7 @@
 #include "app/app.h"
 #include "connectors/archive_package.h"
 #include "pipeline/audit_verify.h"
+#include "pipeline/no_space.h"
 
 namespace zpe::app {
 
@@ -95,7 +96,13 @@ int run_archiver(const GlobalOptions& options) {
   BlobStore blobs(opened->env.home.blobs());
   install_stop_signals();
   std::set<std::string> refused;  // packages an operator must look at; logged once
+  NoSpaceWatch space(no_space_marker_dir(opened->env.home), "archiver",
+                     "archiving waits; filed documents stay in the job store and blob store");
   while (!stop_flag().load()) {
+    if (!space.may_try(now_ms())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
     auto due = opened->jobs->filed_not_archived(50);
     if (!due) spdlog::error("archiver: {}", due.error().message);
     // Rejected documents keep their original and the operator's reason in the archive too.
@@ -110,11 +117,13 @@ int run_archiver(const GlobalOptions& options) {
       auto row = opened->jobs->get(id);
       const int years = row ? retention_years(opened->env.config, row->tenant) : 0;
       auto package = write_package(*opened->jobs, blobs, opened->env.home.archive(), id, now_ms(), years);
+      if (!package && space.note_failure(package.error(), now_ms())) break;  // reported once; wait
       if (!package) {
         spdlog::error("archiver: {}: {}", id, package.error().message);
         if (package.error().kind == ErrorKind::kCorruption) refused.insert(id);
         continue;
       }
+      space.note_success(now_ms());
       spdlog::info("archiver: {} archived in {}", id, package->package);
       wrote = true;
     }

@@ -9,6 +9,7 @@
 #include "connectors/egvp_intake.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
+#include "pipeline/no_space.h"
 
 namespace zpe::app {
 
@@ -96,6 +97,33 @@ int submit(const GlobalOptions& options, const std::vector<std::string>& files, 
   return rc;
 }
 
+// The processes waiting for disk space (pipeline/no_space.h) and the home's free space.
+nlohmann::json disk_status(const Home& home) {
+  nlohmann::json waiting = nlohmann::json::array();
+  for (const auto& report : read_no_space_reports(no_space_marker_dir(home))) {
+    waiting.push_back({{"process", report.name}, {"since_ms", report.since_ms}, {"message", report.message}});
+  }
+  std::error_code ec;
+  const auto space = std::filesystem::space(home.root, ec);
+  return {{"full", !waiting.empty()}, {"waiting", waiting},
+          {"free_bytes", ec ? nlohmann::json() : nlohmann::json(space.available)}};
+}
+
+void print_disk_status(const nlohmann::json& disk, const Home& home) {
+  const double free_mb = disk["free_bytes"].is_number() ? disk["free_bytes"].get<double>() / 1e6 : -1;
+  if (!disk["full"].get<bool>()) {
+    std::printf("\ndisk: %.0f MB free under the home\n", free_mb);
+    return;
+  }
+  std::printf("\ndisk FULL (%.0f MB free under %s): work waits and resumes by itself once space is freed; "
+              "no document spends an attempt meanwhile\n", free_mb, home.root.c_str());
+  for (const auto& w : disk["waiting"]) {
+    const std::string message = w["message"].get<std::string>();
+    std::printf("  %-18s since %s%s%s\n", w["process"].get<std::string>().c_str(), local_time(w["since_ms"].get<int64_t>()).c_str(),
+                message.empty() ? "" : ": ", message.c_str());
+  }
+}
+
 int status(const GlobalOptions& options, bool as_json) {
   auto opened = open_store(options, false);
   if (!opened) return kNotFound;
@@ -117,6 +145,7 @@ int status(const GlobalOptions& options, bool as_json) {
       out["recent_failures"].push_back({{"document_id", f.document_id}, {"at_ms", f.at_ms}, {"action", f.action},
                                         {"detail", nlohmann::json::parse(f.detail, nullptr, false)}});
     }
+    out["disk"] = disk_status(opened->env.home);
     report_egvp_status(*opened->jobs, opened->env, &out);
     std::printf("%s\n", out.dump(2).c_str());
     return kOk;
@@ -135,6 +164,7 @@ int status(const GlobalOptions& options, bool as_json) {
   for (const auto& f : sum->recent_failures) {
     std::printf("  %s %s %s %s\n", local_time(f.at_ms).c_str(), f.document_id.c_str(), f.action.c_str(), f.detail.c_str());
   }
+  print_disk_status(disk_status(opened->env.home), opened->env.home);
   report_egvp_status(*opened->jobs, opened->env, nullptr);
   return kOk;
 }

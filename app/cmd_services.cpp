@@ -86,6 +86,20 @@ Result<std::unique_ptr<EgvpIntake>> make_egvp_intake(const Environment& env, Job
   return std::make_unique<EgvpIntake>(env.config, env.home, jobs, blobs, std::move(*lists), settings->limits);
 }
 
+// The court mailbox's inbox, scanned only while the watch folder's intake is not paused for a
+// full disk (EgvpIntake writes blobs and rows too).
+class SpaceGatedInbox : public WatchedInbox {
+ public:
+  SpaceGatedInbox(WatchedInbox* inner, const Intake& gate) : inner_(inner), gate_(gate) {}
+  std::vector<std::filesystem::path> watched_folders() const override { return inner_->watched_folders(); }
+  InboxStability& stability() override { return inner_->stability(); }
+  int scan_once(int64_t now_ms) override { return gate_.paused_for_space() ? 0 : inner_->scan_once(now_ms); }
+
+ private:
+  WatchedInbox* inner_;
+  const Intake& gate_;
+};
+
 int run_intake(const GlobalOptions& options) {
   set_up_logging("intake", options.log_level);
   auto env = load_environment(options);
@@ -109,8 +123,11 @@ int run_intake(const GlobalOptions& options) {
   install_stop_signals();
   spdlog::info("intake: watching {}/<tenant>/ for tenants {}", (env->home.root / "inbox").string(),
                nlohmann::json(env->config.tenants()).dump());
+  // A full disk pauses the court mailbox's intake too (the watch folder's intake reports it,
+  // and it scans first in each round).
+  SpaceGatedInbox court_mailbox(egvp->get(), intake);
   std::vector<WatchedInbox*> inboxes = {&intake};
-  if (*egvp) inboxes.push_back(egvp->get());
+  if (*egvp) inboxes.push_back(&court_mailbox);
   zmq::context_t context(1);
   WorkNotifier dispatcher(context, env->config.dispatcher_endpoint());
   IntakeLoop loop(inboxes, env->config.intake_scan_interval_ms(), [&] { dispatcher.notify(); });

@@ -179,7 +179,7 @@ Status write_files(const fs::path& dir, const std::map<std::string, std::string>
   for (const auto& [path, bytes] : files) {
     std::error_code ec;
     fs::create_directories((dir / path).parent_path(), ec);
-    if (ec) return fail(ErrorKind::kIOError, "cannot create " + (dir / path).parent_path().string() + ": " + ec.message());
+    if (ec) return fail(write_error_kind(ec), "cannot create " + (dir / path).parent_path().string() + ": " + ec.message());
     if (auto st = write_file_durably(dir / path, bytes); !st) return st;
     folders.insert((dir / path).parent_path());
   }
@@ -225,8 +225,11 @@ Result<ArchivedPackage> write_package(JobStore& jobs, const BlobStore& blobs, co
     fs::remove_all(temp, ec);  // a half-written package from a crash is redone
     fs::create_directories(temp, ec);
     fs::create_directories(final_dir.parent_path(), ec);
-    if (ec) return fail(ErrorKind::kIOError, "cannot create " + final_dir.parent_path().string() + ": " + ec.message());
-    if (auto st = write_files(temp, *files); !st) return fail(st.error());
+    if (ec) return fail(write_error_kind(ec), "cannot create " + final_dir.parent_path().string() + ": " + ec.message());
+    if (auto st = write_files(temp, *files); !st) {
+      fs::remove_all(temp, ec);  // give the space back at once (a full disk is the usual cause)
+      return fail(st.error());
+    }
     if (std::rename(temp.c_str(), final_dir.c_str()) != 0) {
       return fail(ErrorKind::kIOError, "cannot move the package into " + final_dir.string());
     }

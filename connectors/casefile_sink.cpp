@@ -42,7 +42,9 @@ CasefileSink::CasefileSink(zmq::context_t& context, std::string endpoint, std::f
       endpoint_(std::move(endpoint)),
       casefiles_(std::move(casefiles)),
       name_(std::move(name)),
-      registries_(std::move(registries)) {
+      registries_(std::move(registries)),
+      space_(casefiles_ / ".no-space", "casefile-sink",
+             "events stay unacknowledged and come again; nothing is lost") {
   socket_.set(zmq::sockopt::linger, 1000);
   load_ledger();
 }
@@ -158,18 +160,16 @@ bool CasefileSink::consume(const std::string& event_id, const std::string& paylo
                  event_id, case_seq, case_number, tenant, known->second, tenant);
     return false;
   }
-  if (auto st = deliver(event_id, event); !st) {
+  auto delivered = deliver(event_id, event);
+  if (delivered) delivered = append_ledger(event, event_id, false);
+  if (!delivered && space_.note_failure(delivered.error(), now_ms())) return false;  // reported once
+  if (!delivered) {
     ++counters_.errors;
     spdlog::error("casefile-sink: event {}: {} (not acknowledged; it will come again)", event_id,
-                  st.error().describe());
+                  delivered.error().describe());
     return false;
   }
-  if (auto st = append_ledger(event, event_id, false); !st) {
-    ++counters_.errors;
-    spdlog::error("casefile-sink: event {}: {} (not acknowledged; it will come again)", event_id,
-                  st.error().describe());
-    return false;
-  }
+  space_.note_success(now_ms());
   ++counters_.written;
   seen_events_.insert(event_id);
   if (case_seq > 0) last_case_seq_[key] = std::max(last_case_seq_[key], case_seq);

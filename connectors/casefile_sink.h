@@ -20,7 +20,9 @@
 // With case registries (connectors/case_registry_db.h) it also counts each written
 // document into its case (documents_filed, last_filed_at) in the registry of the event's
 // tenant before acknowledging; a registry remembers the event ids it counted, so a
-// redelivery never counts twice. Single-threaded.
+// redelivery never counts twice. A full disk under the output folder is logged once when it
+// starts and once when it ends (pipeline/no_space.h; its marker is <out>/.no-space/), not
+// per redelivered event. Single-threaded.
 #pragma once
 
 #include <atomic>
@@ -36,6 +38,7 @@
 #include <zmq.hpp>
 
 #include "connectors/case_registry_db.h"
+#include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
 #include "pipeline/status.h"
 
@@ -81,6 +84,7 @@ class CasefileSink {
   std::map<CaseKey, int64_t> last_case_seq_;  // highest case_seq written, per case
   std::deque<protocol::Frames> waiting_;      // events that arrived during a FETCH
   SinkCounters counters_;
+  NoSpaceWatch space_;  // writes under casefiles_ refused for lack of space
 };
 
 }  // namespace zpe

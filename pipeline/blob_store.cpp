@@ -28,6 +28,8 @@ bool is_sha256_hex(std::string_view text) {
   return true;
 }
 
+BlobStore::BlobStore(std::filesystem::path root) : BlobStore(std::move(root), write_file_durably) {}
+
 std::filesystem::path BlobStore::path_of(const std::string& sha256) const {
   return root_ / sha256.substr(0, 2) / sha256.substr(2, 2) / sha256;
 }
@@ -40,7 +42,7 @@ bool BlobStore::contains(const std::string& sha256) const {
 Result<std::string> BlobStore::put(std::string_view bytes) {
   std::string sha = sha256_hex(bytes);
   if (contains(sha)) return sha;
-  auto written = write_file_durably(path_of(sha), bytes);
+  auto written = write_(path_of(sha), bytes);
   if (!written) return fail(written.error());
   return sha;
 }

@@ -20,7 +20,11 @@ Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, B
       blobs_(blobs),
       workers_(context, zmq::socket_type::router),
       feed_(context, config.feed_endpoint(), jobs, blobs, config.redeliver_ms()),
-      stages_(config.stages()) {
+      stages_(config.stages()),
+      blob_space_(no_space_marker_dir(home), "dispatcher-blobs",
+                  "stage jobs that write blobs go back to the queue and wait"),
+      job_space_(no_space_marker_dir(home), "dispatcher-jobs",
+                 "no job is handed out and results are kept in memory until they can be recorded") {
   workers_.set(zmq::sockopt::router_mandatory, 1);
   workers_.set(zmq::sockopt::linger, 0);
 }
@@ -60,11 +64,15 @@ void Dispatcher::run(const std::atomic<bool>& stop) {
       if (!frames) break;
       feed_.handle(*frames, now);
     }
-    if (now - last_expiry_check_ms_ >= 1000) {
+    retry_unrecorded(now);
+    // While results wait for space to be recorded, their leases must not run out.
+    if (!job_space_.active() && now - last_expiry_check_ms_ >= 1000) {
       last_expiry_check_ms_ = now;
       auto expired = jobs_.expire_leases(now, config_.max_attempts());
       if (!expired) {
-        spdlog::error("dispatcher: lease expiry failed: {}", expired.error().describe());
+        if (!job_space_.note_failure(expired.error(), now)) {
+          spdlog::error("dispatcher: lease expiry failed: {}", expired.error().describe());
+        }
       } else {
         for (const auto& outcome : *expired) {
           spdlog::warn("dispatcher: lease of {} expired; now {}", outcome.document_id,
@@ -87,7 +95,7 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
   const std::string& identity = f[0];
   const std::string& command = f[2];
   if (command == kGet || command == kPut) {
-    serve_blob(identity, f);
+    serve_blob(identity, f, now);
     return;
   }
   if (command == kFindFiled) {
@@ -105,21 +113,46 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
   } else if (command == kHeartbeat && f.size() >= 4) {
     auto valid = jobs_.extend_lease(f[3], now, config_.lease_ms());
     if (valid && !*valid) refuse(identity, f[3], "lease expired or unknown");
-  } else if (command == kDone && f.size() >= 5) {
-    on_done(identity, f, now);
-  } else if (command == kFailed && f.size() >= 6) {
-    on_failed(identity, f, now);
+  } else if ((command == kDone && f.size() >= 5) || (command == kFailed && f.size() >= 6)) {
+    record_result({f, now}, now);
   } else {
     spdlog::warn("dispatcher: unknown or short command '{}' from worker '{}'", command, peer.name);
   }
 }
 
-void Dispatcher::on_done(const std::string& identity, const protocol::Frames& f, int64_t now) {
+void Dispatcher::record_result(const WorkerResult& result, int64_t now) {
+  if (!job_space_.may_try(now) || !unrecorded_.empty()) {
+    unrecorded_.push_back(result);
+    return;
+  }
+  const auto& f = result.frames;
+  // The lease is judged at the time the result arrived, so waiting for space costs nothing.
+  auto recorded = f[2] == protocol::kDone ? on_done(f[0], f, result.received_ms) : on_failed(f[0], f, result.received_ms);
+  if (recorded) {
+    job_space_.note_success(now);
+  } else if (job_space_.note_failure(recorded.error(), now)) {
+    unrecorded_.push_back(result);
+  }
+}
+
+void Dispatcher::retry_unrecorded(int64_t now) {
+  if (unrecorded_.empty() || !job_space_.may_try(now)) return;
+  std::deque<WorkerResult> waiting;
+  waiting.swap(unrecorded_);
+  while (!waiting.empty() && unrecorded_.empty()) {
+    record_result(waiting.front(), now);
+    waiting.pop_front();
+  }
+  // Refused again: keep the rest, in order, behind the one that was refused.
+  unrecorded_.insert(unrecorded_.end(), waiting.begin(), waiting.end());
+}
+
+Status Dispatcher::on_done(const std::string& identity, const protocol::Frames& f, int64_t now) {
   const std::string& lease_id = f[3];
   auto result = nlohmann::json::parse(f[4], nullptr, false);
   if (!result.is_object()) {
     spdlog::error("dispatcher: DONE for lease {} carries no JSON object", lease_id);
-    return;
+    return {};
   }
   Completion c;
   c.lease_id = lease_id;
@@ -132,26 +165,33 @@ void Dispatcher::on_done(const std::string& identity, const protocol::Frames& f,
   c.now_ms = now;
   auto accepted = jobs_.complete(c, stages_, build_filed_event);
   if (!accepted) {
+    if (accepted.error().kind == ErrorKind::kNoSpace) return fail(accepted.error());
     spdlog::error("dispatcher: cannot record result of lease {}: {}", lease_id, accepted.error().describe());
   } else if (!*accepted) {
     refuse(identity, lease_id, "result refused: the lease had expired or was replaced");
   }
+  return {};
 }
 
-void Dispatcher::on_failed(const std::string& identity, const protocol::Frames& f, int64_t now) {
+Status Dispatcher::on_failed(const std::string& identity, const protocol::Frames& f, int64_t now) {
   const std::string& lease_id = f[3];
   const std::string& kind = f[4];
   const std::string& reason = f[5];
-  auto outcome = jobs_.record_failure(lease_id, kind, reason, config_.max_attempts(), config_.retry_backoff_ms(), now);
+  const bool no_space = kind == protocol::kKindNoSpace;
+  const int64_t backoff_ms = no_space ? blob_space_.backoff_ms() : config_.retry_backoff_ms();
+  auto outcome = jobs_.record_failure(lease_id, kind, reason, config_.max_attempts(), backoff_ms, now);
   if (!outcome) {
+    if (outcome.error().kind == ErrorKind::kNoSpace) return fail(outcome.error());
     spdlog::error("dispatcher: cannot record failure of lease {}: {}", lease_id, outcome.error().describe());
   } else if (!*outcome) {
     refuse(identity, lease_id, "failure report refused: the lease had expired or was replaced");
   } else {
-    spdlog::warn("dispatcher: {} failed ({}): {} -> {}", (*outcome)->document_id, kind, reason,
-                 state_name((*outcome)->new_state));
+    // A full disk is reported once (blob_space_), not per document and retry.
+    spdlog::log(no_space ? spdlog::level::debug : spdlog::level::warn, "dispatcher: {} failed ({}): {} -> {}",
+                (*outcome)->document_id, kind, reason, state_name((*outcome)->new_state));
     handle_failure_outcome(**outcome, reason);
   }
+  return {};
 }
 
 void Dispatcher::handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason) {
@@ -167,7 +207,7 @@ void Dispatcher::handle_failure_outcome(const FailureOutcome& outcome, const std
   if (!path) spdlog::error("dispatcher: cannot quarantine {}: {}", outcome.document_id, path.error().describe());
 }
 
-void Dispatcher::serve_blob(const std::string& identity, const protocol::Frames& f) {
+void Dispatcher::serve_blob(const std::string& identity, const protocol::Frames& f, int64_t now) {
   using namespace protocol;
   if (f.size() < 5) return;
   const std::string& request_id = f[3];
@@ -182,7 +222,10 @@ void Dispatcher::serve_blob(const std::string& identity, const protocol::Frames&
   }
   auto sha = blobs_.put(f[4]);
   if (sha) {
+    blob_space_.note_success(now);
     send_frames(workers_, {identity, kWorkerVersion, kStored, request_id, *sha});
+  } else if (blob_space_.note_failure(sha.error(), now)) {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id, sha.error().message, kKindNoSpace});
   } else {
     send_frames(workers_, {identity, kWorkerVersion, kError, request_id, sha.error().message});
   }
@@ -217,6 +260,7 @@ void Dispatcher::serve_filed(const std::string& identity, const protocol::Frames
 }
 
 void Dispatcher::assign_jobs(int64_t now) {
+  if (!job_space_.may_try(now)) return;
   for (auto it = peers_.begin(); it != peers_.end();) {
     Peer& peer = it->second;
     if (now - peer.last_seen_ms > kPeerTimeoutMs && !peer.waiting) {
@@ -229,13 +273,16 @@ void Dispatcher::assign_jobs(int64_t now) {
     }
     auto job = jobs_.claim(peer.stage, peer.name, now, config_.lease_ms());
     if (!job) {
-      spdlog::error("dispatcher: cannot claim a {} job: {}", peer.stage, job.error().describe());
+      if (!job_space_.note_failure(job.error(), now)) {
+        spdlog::error("dispatcher: cannot claim a {} job: {}", peer.stage, job.error().describe());
+      }
       return;
     }
     if (!*job) {
       ++it;
       continue;
     }
+    job_space_.note_success(now);
     const Job& j = **job;
     nlohmann::json payload = {{"document_id", j.document_id}, {"tenant", j.tenant},
                               {"stage", j.stage},             {"attempt", j.attempt},
@@ -244,7 +291,8 @@ void Dispatcher::assign_jobs(int64_t now) {
     if (protocol::send_frames(workers_, {it->first, protocol::kWorkerVersion, protocol::kJob, j.lease_id,
                                          payload.dump()})) {
       peer.waiting = false;
-      spdlog::info("dispatcher: {} -> {} ({} attempt {})", j.document_id, peer.name, j.stage, j.attempt);
+      spdlog::log(blob_space_.active() ? spdlog::level::debug : spdlog::level::info, "dispatcher: {} -> {} ({} attempt {})",
+                  j.document_id, peer.name, j.stage, j.attempt);
       ++it;
     } else {
       spdlog::warn("dispatcher: worker '{}' unreachable; releasing {}", peer.name, j.document_id);

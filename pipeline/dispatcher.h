@@ -8,12 +8,16 @@
 // workers on other hosts need no shared disk. Protocol: docs/PROTOCOL.md.
 //
 // All state is in the job store: a restarted dispatcher picks up where the old one
-// stopped, and workers' results for still-valid leases are accepted. Single-threaded:
-// run() owns both sockets.
+// stopped, and workers' results for still-valid leases are accepted. A full disk costs no
+// document an attempt: a refused blob PUT is answered ERROR no_space (the job comes back as
+// FAILED no_space and waits), a result the job store cannot record for lack of space is kept
+// here and recorded once space returns, and leases do not expire meanwhile; each condition
+// is reported once (pipeline/no_space.h). Single-threaded: run() owns both sockets.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +29,7 @@
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/job_store.h"
+#include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
 
 namespace zpe {
@@ -46,9 +51,17 @@ class Dispatcher {
   };
 
   void handle_worker(const protocol::Frames& frames, int64_t now);
-  void on_done(const std::string& identity, const protocol::Frames& f, int64_t now);
-  void on_failed(const std::string& identity, const protocol::Frames& f, int64_t now);
-  void serve_blob(const std::string& identity, const protocol::Frames& f);
+  // A DONE or FAILED received at `received_ms`; kept in unrecorded_ when the disk is full.
+  struct WorkerResult {
+    protocol::Frames frames;
+    int64_t received_ms = 0;
+  };
+  void record_result(const WorkerResult& result, int64_t now);
+  void retry_unrecorded(int64_t now);
+  // Record a worker's result; an error only when the job store had no space (try again).
+  Status on_done(const std::string& identity, const protocol::Frames& f, int64_t now);
+  Status on_failed(const std::string& identity, const protocol::Frames& f, int64_t now);
+  void serve_blob(const std::string& identity, const protocol::Frames& f, int64_t now);
   void serve_filed(const std::string& identity, const protocol::Frames& f);
   void assign_jobs(int64_t now);
   void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
@@ -63,6 +76,9 @@ class Dispatcher {
   std::vector<std::string> stages_;
   std::map<std::string, Peer> peers_;
   int64_t last_expiry_check_ms_ = 0;
+  NoSpaceWatch blob_space_;  // blob PUTs refused for lack of space
+  NoSpaceWatch job_space_;   // job-store writes refused for lack of space (SQLITE_FULL)
+  std::deque<WorkerResult> unrecorded_;  // results to record once the job store has space
 };
 
 }  // namespace zpe

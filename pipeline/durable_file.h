@@ -23,6 +23,9 @@ Status write_file_durably(const std::filesystem::path& path, std::string_view by
 Status append_file_durably(const std::filesystem::path& path, std::string_view bytes);
 Result<std::string> read_whole_file(const std::filesystem::path& path);
 Status fsync_directory(const std::filesystem::path& dir);
+// kNoSpace when a file-system error means the disk or quota is full (ENOSPC, EDQUOT), so
+// callers wait for space instead of blaming the document; kIOError otherwise.
+ErrorKind write_error_kind(const std::error_code& error);
 // A random lower-case hex string of 2*bytes characters (OpenSSL's RNG).
 std::string random_hex(size_t bytes);
 

@@ -54,7 +54,12 @@ Result<std::string> sniff_media_type(std::string_view b) {
 }
 
 Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs)
-    : config_(config), home_(home), jobs_(jobs), blobs_(blobs), stability_(config.intake_stable_ms(), config.intake_close_settle_ms()) {}
+    : config_(config),
+      home_(home),
+      jobs_(jobs),
+      blobs_(blobs),
+      stability_(config.intake_stable_ms(), config.intake_close_settle_ms()),
+      space_(no_space_marker_dir(home), "intake", "the intake is paused; files stay in the inbox") {}
 
 Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std::string& tenant,
                                     bool remove_source, const std::string& actor, const std::string& channel) {
@@ -144,6 +149,7 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
 
 int Intake::scan_once(int64_t now) {
   int taken = 0;
+  if (!space_.may_try(now)) return 0;
   for (const auto& tenant : config_.tenants()) {
     std::error_code ec;
     std::filesystem::directory_iterator dir(home_.inbox(tenant), ec), end;
@@ -155,11 +161,13 @@ int Intake::scan_once(int64_t now) {
       if (ec) continue;
       if (!stability_.is_complete(path, size, mtime, now)) continue;
       auto result = ingest(path, tenant, true, "intake");
+      if (!result && space_.note_failure(result.error(), now)) return taken;  // the file stays; try again later
       stability_.forget(path);
       if (!result) {
         spdlog::error("intake: {}: {}", path.string(), result.error().describe());
         continue;
       }
+      space_.note_success(now);
       ++taken;
       if (result->quarantined) {
         spdlog::warn("intake: {} quarantined as {}: {}", path.filename().string(), result->document_id, result->reason);

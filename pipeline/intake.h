@@ -14,7 +14,9 @@
 // An optional manifest <file>.json beside it (write it first) is read with the file:
 // batch_id, scan_centre, operator, scanner, scan_time, hints {doc_type, case_number}, and
 // rescan_of (the id of a document the clearing station asked to be rescanned: it is replaced).
-// One Intake per thread.
+// A full disk pauses the watch folder: the file stays in the inbox, the pause is logged once
+// and listed by `zpe status`, and the intake tries again with back-off until space returns
+// (pipeline/no_space.h). One Intake per thread.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,7 @@
 #include "pipeline/inbox_stability.h"
 #include "pipeline/intake_loop.h"
 #include "pipeline/job_store.h"
+#include "pipeline/no_space.h"
 
 namespace zpe {
 
@@ -56,11 +59,13 @@ class Intake : public WatchedInbox {
   Result<IngestResult> ingest(const std::filesystem::path& file, const std::string& tenant,
                               bool remove_source, const std::string& actor,
                               const std::string& channel = kChannelScan);
-  // One pass over every tenant's inbox; returns how many files were taken.
+  // One pass over every tenant's inbox; returns how many files were taken. While the disk
+  // is full it takes nothing until the back-off has passed, then tries one file.
   int scan_once(int64_t now_ms) override;
   // inbox/<tenant>/ for every tenant.
   std::vector<std::filesystem::path> watched_folders() const override;
   InboxStability& stability() override { return stability_; }
+  bool paused_for_space() const { return space_.active(); }
   // Files in the inboxes that will be taken (complete or still being written).
   static int count_waiting(const Home& home, const std::vector<std::string>& tenants);
 
@@ -70,6 +75,7 @@ class Intake : public WatchedInbox {
   JobStore& jobs_;
   BlobStore& blobs_;
   InboxStability stability_;
+  NoSpaceWatch space_;
 };
 
 // "2026-12-02T19:35:57Z": when a document was received (record.source.received_at).

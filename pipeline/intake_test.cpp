@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/testing_full_disk.h"
 #include "pipeline/testing_intake_home.h"
 
 namespace zpe {
@@ -107,6 +108,34 @@ TEST_F(IntakeTest, FileIngestedButNotRemovedBeforeCrashIsNotIngestedTwice) {
   EXPECT_TRUE(second->duplicate);
   EXPECT_EQ(second->document_id, first->document_id);
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST_F(IntakeTest, Intake_PausesOnAFullDiskWithOneMessageAndResumesWhenSpaceReturns) {
+  testing::FullDisk disk;
+  BlobStore blobs(home_.blobs(), disk.writer());
+  Intake intake(*config_, home_, *jobs_, blobs);
+  testing::LogLines log;
+  const auto path = drop("scan.tif", kTiffHeader + "full disk");
+  disk.set_full(true);
+  int64_t now = 1000000;
+  for (int pass = 0; pass < 50; ++pass, now += 100) EXPECT_EQ(intake.scan_once(now), 0);
+  EXPECT_TRUE(intake.paused_for_space());
+  EXPECT_TRUE(std::filesystem::exists(path)) << "the file waits in the inbox";
+  EXPECT_LT(disk.refused(), 10) << "passes during the back-off try no write";
+  EXPECT_EQ(read_no_space_reports(no_space_marker_dir(home_)).size(), 1u);
+  disk.set_full(false);
+  now += NoSpaceWatch::kMaxBackoffMs;
+  EXPECT_EQ(intake.scan_once(now), 1);
+  EXPECT_FALSE(intake.paused_for_space());
+  EXPECT_FALSE(std::filesystem::exists(path));
+  auto rows = jobs_->list(std::string("QUEUED"), 10);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u) << "taken once, nothing lost";
+  EXPECT_EQ(*blobs.get((*rows)[0].sha256_original), kTiffHeader + "full disk");
+  EXPECT_EQ(log.containing("intake: the disk is full").size(), 1u);
+  EXPECT_EQ(log.containing("intake: space is back").size(), 1u);
+  EXPECT_TRUE(log.containing("error").empty()) << log.containing("error").front();
+  EXPECT_TRUE(read_no_space_reports(no_space_marker_dir(home_)).empty());
 }
 
 }  // namespace

@@ -418,7 +418,7 @@ namespace {
 
 // Shared by fail, expire and release: decides the next state after a failed attempt.
 struct AttemptFailure {
-  std::string kind;  // retryable | final | bad_input | lost
+  std::string kind;  // retryable | final | bad_input | no_space | lost
   std::string reason;
 };
 
@@ -434,7 +434,11 @@ static Result<FailureOutcome> record_failed_attempt(JobStore& store, sqlite3* db
   out.record = nlohmann::json::parse(doc.record, nullptr, false);
   std::string state;
   std::string reason;
-  bool retry = (f.kind == "retryable" || f.kind == "lost") && doc.attempts < max_attempts;
+  // A full disk is the site's fault: back to the queue, the attempt given back, no audit
+  // record per retry (the dispatcher reports the condition once; stage_runs keeps each try).
+  const bool no_space = f.kind == "no_space";
+  bool retry = no_space || ((f.kind == "retryable" || f.kind == "lost") && doc.attempts < max_attempts);
+  const int attempts = no_space ? std::max(doc.attempts - 1, 0) : doc.attempts;
   if (f.kind == "bad_input") {
     state = "QUARANTINED";
     reason = f.reason;
@@ -458,15 +462,17 @@ static Result<FailureOutcome> record_failed_attempt(JobStore& store, sqlite3* db
     }
     out.new_state = DocState::kClearing;
   }
-  int64_t not_before = retry ? now + backoff_ms * (int64_t{1} << std::min(doc.attempts - 1, 6)) : 0;
+  const int64_t wait_ms = no_space ? backoff_ms : backoff_ms * (int64_t{1} << std::min(doc.attempts - 1, 6));
+  int64_t not_before = retry ? now + wait_ms : 0;
   Statement upd(db,
                 "UPDATE documents SET state = ?, stage = ?, lease_id = NULL, lease_expires_ms = NULL, "
-                "worker = NULL, not_before_ms = ?, reason = ?, updated_ms = ? WHERE id = ?");
+                "worker = NULL, not_before_ms = ?, reason = ?, updated_ms = ?, attempts = ? WHERE id = ?");
   upd.bind(1, state).bind(2, retry ? std::optional<std::string>(doc.stage) : std::nullopt)
       .bind(3, not_before).bind(4, reason.empty() ? std::nullopt : std::optional<std::string>(reason))
-      .bind(5, now).bind(6, doc.id);
+      .bind(5, now).bind(6, attempts).bind(7, doc.id);
   if (auto st = upd.run(); !st) return fail(st.error());
   if (auto st = finish_stage_run(db, lease_id, f.kind, f.reason, "", now); !st) return fail(st.error());
+  if (no_space) return out;
   nlohmann::json detail = {{"stage", doc.stage}, {"attempt", doc.attempts}, {"kind", f.kind},
                            {"reason", f.reason}, {"new_state", state}};
   std::string action = f.kind == "lost" ? "lease_expired" : "stage_failed";

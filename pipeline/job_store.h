@@ -265,7 +265,8 @@ class JobStore {
   // `parent_document_id` and the entry's hints in source.manifest.hints.
   Result<bool> complete(const Completion& completion, const std::vector<std::string>& stages,
                         const EventBuilder& build_event);
-  // A failure reported by a worker. kind is "retryable", "final" or "bad_input".
+  // A failure reported by a worker. kind is "retryable", "final", "bad_input" or "no_space"
+  // (back to the queue after backoff_ms, the attempt not counted, no audit record).
   // Nothing (std::nullopt) when the lease is not valid.
   Result<std::optional<FailureOutcome>> record_failure(const std::string& lease_id, const std::string& kind,
                                              const std::string& reason, int max_attempts,

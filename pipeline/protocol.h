@@ -33,7 +33,8 @@ inline constexpr const char* kJob = "JOB";          // lease id, job JSON
 inline constexpr const char* kBlob = "BLOB";        // request id, sha256, bytes
 inline constexpr const char* kStored = "STORED";    // request id, sha256
 inline constexpr const char* kFiledList = "FILED-LIST";  // request id, JSON {documents: [...]}
-inline constexpr const char* kError = "ERROR";      // request id, message
+inline constexpr const char* kError = "ERROR";      // request id, message[, kind]
+inline constexpr const char* kKindNoSpace = "no_space";  // ERROR's and FAILED's kind: the disk is full
 inline constexpr const char* kRefused = "REFUSED";  // lease id, reason (late or unknown lease)
 
 // Case-file feed: consumer -> dispatcher

@@ -1,5 +1,7 @@
 #include "pipeline/sqlite_db.h"
 
+#include <cerrno>
+
 namespace zpe {
 
 namespace {
@@ -7,6 +9,14 @@ namespace {
 std::string database_prefix(sqlite3* db) {
   const char* file = sqlite3_db_filename(db, "main");
   return std::string("database ") + (file && *file ? file : "(in memory)") + ": ";
+}
+
+// SQLITE_FULL (or an I/O error whose cause was ENOSPC/EDQUOT) is a full disk: kNoSpace, so
+// the caller waits for space (pipeline/no_space.h); anything else keeps `otherwise`.
+ErrorKind sqlite_error_kind(sqlite3* db, int rc, ErrorKind otherwise) {
+  if ((rc & 0xff) == SQLITE_FULL) return ErrorKind::kNoSpace;
+  const int system_errno = (rc & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(db) : 0;
+  return system_errno == ENOSPC || system_errno == EDQUOT ? ErrorKind::kNoSpace : otherwise;
 }
 }  // namespace
 
@@ -70,19 +80,17 @@ Status Statement::status() const {
     return fail(ErrorKind::kInternal, std::string("SQL error preparing '") + sql_ + "': " + sqlite3_errmsg(db_));
   }
   if (last_rc_ == SQLITE_OK || last_rc_ == SQLITE_ROW || last_rc_ == SQLITE_DONE) return {};
-  ErrorKind kind = (last_rc_ == SQLITE_BUSY || last_rc_ == SQLITE_LOCKED || last_rc_ == SQLITE_IOERR ||
-                    last_rc_ == SQLITE_FULL)
-                       ? ErrorKind::kIOError
-                       : ErrorKind::kInternal;
+  const bool passing = last_rc_ == SQLITE_BUSY || last_rc_ == SQLITE_LOCKED || last_rc_ == SQLITE_IOERR;
+  const ErrorKind kind = sqlite_error_kind(db_, last_rc_, passing ? ErrorKind::kIOError : ErrorKind::kInternal);
   return fail(kind, database_prefix(db_) + sqlite3_errmsg(db_));
 }
 
 Status exec_sql(sqlite3* db, const char* sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    return fail(ErrorKind::kIOError, database_prefix(db) + msg);
+    return fail(sqlite_error_kind(db, rc, ErrorKind::kIOError), database_prefix(db) + msg);
   }
   return {};
 }

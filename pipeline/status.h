@@ -18,6 +18,8 @@ enum class ErrorKind {
   kInvalidInput,  // the input itself is bad: quarantine it, retrying will not help
   kNotFound,      // a named thing (document, blob, file) does not exist
   kIOError,       // the file system or a socket failed; may succeed on retry
+  kNoSpace,       // the site's disk or quota is full (ENOSPC, EDQUOT, SQLITE_FULL): wait for space;
+                  // the input is fine, so no attempt is spent (pipeline/no_space.h)
   kCorruption,    // stored data does not match its hash or format
   kUnavailable,   // a peer (dispatcher, sink) did not answer in time; retry later
   kConflict,      // someone else changed the thing first (an operator's stale view): reload
@@ -48,6 +50,7 @@ inline const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::kInvalidInput: return "invalid input";
     case ErrorKind::kNotFound: return "not found";
     case ErrorKind::kIOError: return "I/O error";
+    case ErrorKind::kNoSpace: return "no space";
     case ErrorKind::kCorruption: return "corruption";
     case ErrorKind::kUnavailable: return "unavailable";
     case ErrorKind::kConflict: return "conflict";

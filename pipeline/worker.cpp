@@ -60,7 +60,10 @@ Result<std::string> RemoteBlobAccess::write(std::string_view bytes) {
   if (!reply) return fail(reply.error());
   const auto& r = *reply;
   if (r[1] == protocol::kStored && r.size() >= 4) return r[3];
-  return fail(ErrorKind::kIOError, r.size() >= 4 ? r[3] : "the dispatcher could not store a blob");
+  // ERROR's optional kind frame says the dispatcher's disk is full (docs/PROTOCOL.md).
+  const bool no_space = r.size() >= 5 && r[4] == protocol::kKindNoSpace;
+  return fail(no_space ? ErrorKind::kNoSpace : ErrorKind::kIOError,
+              r.size() >= 4 ? r[3] : "the dispatcher could not store a blob");
 }
 
 Result<std::vector<FiledDocument>> RemoteFiledDocuments::filed_in_case(const std::string& tenant,
@@ -173,8 +176,10 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
   } else {
     send({protocol::kWorkerVersion, protocol::kFailed, lease_id, failure_kind_name(outcome.error().kind),
           outcome.error().reason});
-    spdlog::warn("worker {}: {} {} failed ({}): {}", options_.worker_name, stage_.name(), document_id,
-                 failure_kind_name(outcome.error().kind), outcome.error().reason);
+    // A full disk is reported once by the dispatcher, not per job and retry.
+    spdlog::log(outcome.error().kind == FailureKind::kNoSpace ? spdlog::level::debug : spdlog::level::warn,
+                "worker {}: {} {} failed ({}): {}", options_.worker_name, stage_.name(), document_id,
+                failure_kind_name(outcome.error().kind), outcome.error().reason);
   }
 }
 

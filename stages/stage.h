@@ -4,7 +4,8 @@
 // record") and reads and writes blobs through BlobAccess; the route stage also asks
 // FiledDocuments what was filed in a case lately (near-duplicates). It returns either a StageResult
 // (a patch of top-level record fields, optionally a reason to send the document to the
-// clearing station) or a StageFailure (retryable, final, or bad input to quarantine).
+// clearing station) or a StageFailure (retryable, final, bad input to quarantine, or no
+// space: the site's disk is full, which costs the document nothing).
 // A stage knows nothing of sockets, SQLite, retries or threads: the worker loop does.
 //
 // Stages must be idempotent: running a stage twice on the same record gives the same patch
@@ -59,6 +60,8 @@ enum class FailureKind {
   kRetryable,  // a passing fault (peer unavailable, out of memory): try again, maybe elsewhere
   kFinal,      // retrying will not help; a person must look (goes to CLEARING)
   kBadInput,   // the original itself is unusable (corrupt, unsupported): goes to quarantine
+  kNoSpace,    // the site's disk is full (a blob write was refused with no space): the job
+               // waits with back-off and spends no attempt (pipeline/no_space.h)
 };
 
 const char* failure_kind_name(FailureKind kind);
@@ -105,6 +108,7 @@ inline const char* failure_kind_name(FailureKind kind) {
     case FailureKind::kRetryable: return "retryable";
     case FailureKind::kFinal: return "final";
     case FailureKind::kBadInput: return "bad_input";
+    case FailureKind::kNoSpace: return "no_space";
   }
   return "final";
 }

@@ -18,6 +18,8 @@ std::string source_file_name(const nlohmann::json& record) {
 StageFailure blob_failure(const Error& error, std::string_view what) {
   const std::string detail = std::string(what) + ": " + error.message;
   switch (error.kind) {
+    case ErrorKind::kNoSpace:
+      return {FailureKind::kNoSpace, detail + " — the disk is full; the job waits for space (no attempt spent)"};
     case ErrorKind::kUnavailable:
     case ErrorKind::kIOError:
       return {FailureKind::kRetryable, detail + " — the blob store did not answer; retrying"};

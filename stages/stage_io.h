@@ -2,7 +2,8 @@
 // so each stage states only its own work. Used by stages/*.cpp; not by the worker loop.
 //
 // Blob faults become StageFailures by one rule (blob_failure): an unavailable peer or an
-// I/O error is retryable; a missing or corrupt blob is final (a person must look). Reading
+// I/O error is retryable; a full disk is kNoSpace (wait, no attempt spent); a missing or
+// corrupt blob is final (a person must look). Reading
 // the record never throws: a missing or mistyped field is a kFinal failure naming the
 // field and the stage that should have written it. All functions are thread-safe.
 #pragma once
