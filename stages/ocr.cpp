@@ -11,6 +11,7 @@
 #include "stages/alto.h"
 #include "stages/born_digital.h"
 #include "stages/ocr_engine.h"
+#include "stages/page_compression.h"
 #include "stages/page_image.h"
 #include "stages/searchable_pdf.h"
 #include "stages/stage_io.h"
@@ -30,6 +31,7 @@ double round_to_tenths(double value) { return std::round(value * 10.0) / 10.0; }
 struct JobSettings {
   std::string language;
   int jpeg_quality = 80;
+  bool bilevel_text_pages = true;
   double min_confidence = 60;
   std::string font_file;
   std::string icc_profile;
@@ -51,9 +53,10 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   auto threshold = integer_setting(settings, "min_confidence", static_cast<int64_t>(defaults.min_confidence), 0, 100);
   auto font = string_setting(settings, "pdf_font", defaults.font_file);
   auto icc = string_setting(settings, "icc_profile", defaults.icc_profile);
+  auto bilevel = boolean_setting(settings, "bilevel_text_pages", defaults.bilevel_text_pages);
   for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
                             threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
-                            icc ? nullptr : &icc.error()}) {
+                            icc ? nullptr : &icc.error(), bilevel ? nullptr : &bilevel.error()}) {
     if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
   }
   if (!is_language_name(*language)) {
@@ -62,6 +65,7 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   }
   out.language = *language;
   out.jpeg_quality = static_cast<int>(*quality);
+  out.bilevel_text_pages = *bilevel;
   out.min_confidence = static_cast<double>(*threshold);
   out.font_file = *font;
   out.icc_profile = *icc;
@@ -170,7 +174,11 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
-  int g4_pages = 0;
+  std::map<std::string, int> pages_by_encoding{{"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}};
+  json page_images = json::array();
+  PageStoragePolicy storage;
+  storage.bilevel_text_pages = settings.bilevel_text_pages;
+  storage.jpeg_quality = settings.jpeg_quality;
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
     const std::string where = file + ": page " + std::to_string(page.page);
@@ -190,10 +198,12 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
     } else {
       text = std::move((**born_digital)[i]);
     }
-    auto image = pdf_page_image(pix->get(), settings.jpeg_quality, page.dpi_x, page.dpi_y);
-    if (!image) return broken(image.error().message);
-    g4_pages += image->encoding == PdfPageImage::Encoding::kCcittG4;
-    if (auto added = (*pdf)->add_page(*image, text); !added) return broken(added.error().message);
+    auto stored = store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y);
+    if (!stored) return broken(stored.error().message);
+    ++pages_by_encoding[encoding_name(stored->image.encoding)];
+    stored->record["page"] = page.page;
+    page_images.push_back(std::move(stored->record));
+    if (auto added = (*pdf)->add_page(stored->image, text); !added) return broken(added.error().message);
     auto text_blob = write_blob(context.blobs, text.text, where + " text");
     if (!text_blob) return tl::unexpected(text_blob.error());
     page_entries.push_back({{"page", page.page},
@@ -233,7 +243,9 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"pages", page_count},
                          {"media_type", "application/pdf"},
                          {"conformance", "PDF/A-2b"},
-                         {"images", {{"ccitt_g4", g4_pages}, {"jpeg", page_count - g4_pages}}},
+                         {"images", pages_by_encoding},
+                         {"page_images", std::move(page_images)},
+                         {"bilevel_text_pages", settings.bilevel_text_pages},
                          {"jpeg_quality", settings.jpeg_quality}};
   if (engine != nullptr && confidence < settings.min_confidence) {
     char reason[256];
@@ -249,7 +261,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
-  const JobSettings builtin{"deu", 80, 60, kDefaultFont, kDefaultIcc};
+  const JobSettings builtin{"deu", 80, true, 60, kDefaultFont, kDefaultIcc};
   auto defaults = read_settings(settings, builtin);
   if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");
