@@ -198,7 +198,9 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
   StoredPageImage stored;
   const int depth = stored_depth(page);
   stored.record = {{"source_depth", depth}};
-  if (depth == 1) {
+  const bool measurable = (depth == 8 && pixGetColormap(page) == nullptr) || depth == 24;
+  if (!measurable) {
+    // Bilevel pages (G4 as they are) and anything prepare did not bring to a storage depth.
     auto image = pdf_page_image(page, policy.jpeg_quality, dpi_x, dpi_y);
     if (!image) return tl::unexpected(image.error());
     stored.image = std::move(*image);
@@ -222,10 +224,10 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
       auto image = pdf_page_image(page, policy.jpeg_quality, dpi_x, dpi_y);
       if (!image) return tl::unexpected(image.error());
       stored.image = std::move(*image);
-      // Lossless when it costs no more than the JPEG (flat, clean scans).
+      // Lossless when it costs no more than the JPEG (flat, clean scans). A page Flate cannot
+      // take (alpha) keeps its JPEG.
       auto flate = encode_flate_rows(page, kFlateLevel);
-      if (!flate) return tl::unexpected(flate.error());
-      if (flate->size() <= stored.image.bytes.size()) {
+      if (flate && flate->size() <= stored.image.bytes.size()) {
         stored.image.encoding = PdfPageImage::Encoding::kFlate;
         stored.image.bytes = std::move(*flate);
       }

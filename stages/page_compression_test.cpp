@@ -102,6 +102,16 @@ TEST(PageCompression, ColourPage_NeverBecomesG4) {
   EXPECT_NE(stored->record["reason"].get<std::string>().find("colour"), std::string::npos) << stored->record.dump();
 }
 
+TEST(PageCompression, ColourMappedPage_IsStoredWithoutMeasuring) {
+  PixPtr grey = testing::render_text_page({"Az.: 8123456-423"}, 600, 300);
+  PixPtr mapped(pixConvertGrayToColormap(grey.get()));
+  ASSERT_TRUE(mapped && pixGetColormap(mapped.get()) != nullptr);
+  auto stored = store_page_image(mapped.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->image.encoding, PdfPageImage::Encoding::kJpeg);
+  EXPECT_FALSE(stored->record.contains("tone"));
+}
+
 TEST(PageCompression, MeasureRefusesBilevelPages) {
   PixPtr grey = testing::render_text_page({"Az.: 8123456-423"}, 600, 300);
   PixPtr bilevel = testing::to_bilevel(grey.get());
