@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Measures the searchable PDFs of a finished `zpe run`: the character error rate (CER)
 of each PDF's text layer against the sample's ground truth, bytes per page by image
-kind, and OCR time per page. Python standard library only.
+kind (the sample's ground-truth colour: bilevel, grey, colour), how many PDFs are larger
+than the file they come from, and OCR time per page. Python standard library only.
 
 Usage: bench/eval_ocr.py ZPE_BINARY HOME SAMPLES_DIR [--json]
 CER = Levenshtein distance / length of the truth, after both texts are reduced to words
@@ -63,18 +64,20 @@ def main():
         distance = levenshtein(words(text), expected)
         ocr_ms = db.execute("SELECT SUM(finished_ms - started_ms) FROM stage_runs WHERE document_id = ? "
                             "AND stage = 'ocr' AND outcome = 'done'", (doc["document_id"],)).fetchone()[0] or 0
-        kinds = set(a["color"] for a in truth.get("artefacts", []))
+        kinds = set({"rgb": "colour"}.get(a["color"], a["color"]) for a in truth.get("artefacts", []))
         results.append({
             "file": doc["source_file"], "state": doc["state"], "pages": pdf["pages"],
             "kind": kinds.pop() if len(kinds) == 1 else "mixed",
             "cer": distance / max(1, len(expected)), "errors": distance, "chars": len(expected),
             "pdf_bytes": pdf["size"], "bytes_per_page": pdf["size"] / pdf["pages"],
+            "input_bytes": record["original"]["size"], "images": pdf.get("images", {}),
             "ocr_ms_per_page": ocr_ms / pdf["pages"], "confidence": record["ocr"]["confidence"],
         })
     errors = sum(r["errors"] for r in results)
     chars = sum(r["chars"] for r in results)
     summary = {"documents": len(results), "cer_overall": errors / max(1, chars),
-               "cer_worst": max((r["cer"] for r in results), default=0.0)}
+               "cer_worst": max((r["cer"] for r in results), default=0.0),
+               "larger_than_input": sum(r["pdf_bytes"] > r["input_bytes"] for r in results)}
     for kind in ("bilevel", "grey", "colour"):
         docs = [r for r in results if r["kind"] == kind]
         pages = sum(r["pages"] for r in docs)
@@ -87,12 +90,13 @@ def main():
         return
     for r in results:
         print(f"{r['file']:18} {r['kind']:8} {r['pages']} p  CER {100 * r['cer']:5.2f} %  "
-              f"{r['bytes_per_page'] / 1024:6.1f} KiB/page  OCR {r['ocr_ms_per_page']:6.0f} ms/page  conf {r['confidence']}")
+              f"{r['bytes_per_page'] / 1024:6.1f} KiB/page  {r['pdf_bytes'] / r['input_bytes']:5.2f}x input  OCR {r['ocr_ms_per_page']:6.0f} ms/page  conf {r['confidence']}")
     print(f"overall CER {100 * summary['cer_overall']:.2f} % ({errors} of {chars} characters), "
           f"worst document {100 * summary['cer_worst']:.2f} %")
     for kind in ("bilevel", "grey", "colour"):
         if "bytes_per_page_" + kind in summary:
             print(f"bytes per page, {kind}: {summary['bytes_per_page_' + kind]:.0f}")
+    print(f"PDFs larger than their input file: {summary['larger_than_input']} of {len(results)}")
     print(f"OCR time per page: {summary['ocr_ms_per_page']:.0f} ms")
 
 

@@ -11,11 +11,12 @@
 #include "stages/alto.h"
 #include "stages/born_digital.h"
 #include "stages/ocr_engine.h"
-#include "stages/step_times.h"
+#include "stages/page_compression.h"
 #include "stages/page_image.h"
 #include "stages/page_parallel.h"
 #include "stages/searchable_pdf.h"
 #include "stages/stage_io.h"
+#include "stages/step_times.h"
 
 namespace zpe {
 
@@ -32,6 +33,7 @@ double round_to_tenths(double value) { return std::round(value * 10.0) / 10.0; }
 struct JobSettings {
   std::string language;
   int jpeg_quality = 80;
+  bool bilevel_text_pages = true;
   double min_confidence = 60;
   std::string font_file;
   std::string icc_profile;
@@ -53,9 +55,10 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   auto threshold = integer_setting(settings, "min_confidence", static_cast<int64_t>(defaults.min_confidence), 0, 100);
   auto font = string_setting(settings, "pdf_font", defaults.font_file);
   auto icc = string_setting(settings, "icc_profile", defaults.icc_profile);
+  auto bilevel = boolean_setting(settings, "bilevel_text_pages", defaults.bilevel_text_pages);
   for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
                             threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
-                            icc ? nullptr : &icc.error()}) {
+                            icc ? nullptr : &icc.error(), bilevel ? nullptr : &bilevel.error()}) {
     if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
   }
   if (!is_language_name(*language)) {
@@ -64,6 +67,7 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   }
   out.language = *language;
   out.jpeg_quality = static_cast<int>(*quality);
+  out.bilevel_text_pages = *bilevel;
   out.min_confidence = static_cast<double>(*threshold);
   out.font_file = *font;
   out.icc_profile = *icc;
@@ -177,7 +181,10 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   // Each page is recognised and its PDF image encoded on one of the lanes; the PDF, the
   // text blobs and the ALTO are then put together in page order.
   std::vector<RecognisedPage> texts(pages->size());
-  std::vector<std::optional<PdfPageImage>> images(pages->size());
+  std::vector<std::optional<StoredPageImage>> images(pages->size());
+  PageStoragePolicy storage;
+  storage.bilevel_text_pages = settings.bilevel_text_pages;
+  storage.jpeg_quality = settings.jpeg_quality;
   StepTimes times;
   SerialBlobAccess blobs(context.blobs);
   const auto where_of = [&](const PageRef& page) { return file + ": page " + std::to_string(page.page); };
@@ -198,9 +205,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
     } else {
       texts[i] = std::move((**born_digital)[i]);
     }
-    auto image = times.time("pdf_image", [&] {
-      return pdf_page_image(pix->get(), settings.jpeg_quality, page.dpi_x, page.dpi_y);
-    });
+    auto image = times.time("pdf_image", [&] { return store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y); });
     if (!image) return broken(page, image.error().message);
     images[i] = std::move(*image);
     return std::nullopt;
@@ -211,12 +216,15 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
-  int g4_pages = 0;
+  std::map<std::string, int> pages_by_encoding{{"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}};
+  json page_images = json::array();
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
     const RecognisedPage& text = texts[i];
-    g4_pages += images[i]->encoding == PdfPageImage::Encoding::kCcittG4;
-    if (auto added = (*pdf)->add_page(*images[i], text); !added) return tl::unexpected(broken(page, added.error().message));
+    ++pages_by_encoding[encoding_name(images[i]->image.encoding)];
+    images[i]->record["page"] = page.page;
+    page_images.push_back(std::move(images[i]->record));
+    if (auto added = (*pdf)->add_page(images[i]->image, text); !added) return tl::unexpected(broken(page, added.error().message));
     images[i].reset();
     auto text_blob = write_blob(context.blobs, text.text, where_of(page) + " text");
     if (!text_blob) return tl::unexpected(text_blob.error());
@@ -256,7 +264,9 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"pages", page_count},
                          {"media_type", "application/pdf"},
                          {"conformance", "PDF/A-2b"},
-                         {"images", {{"ccitt_g4", g4_pages}, {"jpeg", page_count - g4_pages}}},
+                         {"images", pages_by_encoding},
+                         {"page_images", std::move(page_images)},
+                         {"bilevel_text_pages", settings.bilevel_text_pages},
                          {"jpeg_quality", settings.jpeg_quality}};
   result.patch["step_ms"] = times.merged_into(context.record, "ocr");
   if (engine != nullptr && confidence < settings.min_confidence) {

@@ -20,7 +20,9 @@
 //         "confidence": mean of the pages' confidences weighted by their words (0..100),
 //         "min_confidence": the threshold applied}
 //   pdf: {"sha256", "size", "pages", "media_type", "conformance": "PDF/A-2b",
-//         "images": {"ccitt_g4", "jpeg"}, "jpeg_quality"}  (stages/searchable_pdf.h)
+//         "images": {"ccitt_g4", "jpeg", "flate"} (page counts), "page_images": [{"page",
+//         "source_depth", "stored_as", "bytes", grey/colour pages: "tone" {measured figures},
+//         "bilevel", "reason"}] (stages/page_compression.h), "bilevel_text_pages", "jpeg_quality"}
 // A document whose OCR confidence is below min_confidence goes to CLEARING "OCR unsure"
 // (with the patch, so the operator sees what was read). A page without text has confidence
 // 0 and 0 words; that is not a failure.
@@ -29,6 +31,7 @@
 // a given model and language: the same record gives the same blobs.
 //
 // Settings (per tenant): language ("deu"), min_confidence (60), jpeg_quality (80),
+// bilevel_text_pages (true: grey/colour text-on-white pages may be stored as CCITT G4),
 // pdf_font, icc_profile (see config/zpe.toml); tessdata_dir (Tesseract's default when absent).
 #pragma once
 

@@ -9,6 +9,8 @@
 
 #include <podofo/podofo.h>
 
+#include "pipeline/durable_file.h"
+#include "stages/prepare.h"
 #include "stages/testing_blob_access.h"
 #include "stages/testing_page_images.h"
 #include "stages/testing_pdf_checks.h"
@@ -178,8 +180,14 @@ TEST_F(OcrStageTest, OcrStage_WritesSearchablePdfA) {
   const json& pdf = outcome->patch["pdf"];
   EXPECT_EQ(pdf["pages"], 2);
   EXPECT_EQ(pdf["conformance"], "PDF/A-2b");
-  EXPECT_EQ(pdf["images"]["ccitt_g4"], 1);
-  EXPECT_EQ(pdf["images"]["jpeg"], 1);
+  // The grey page is black text on white: with bilevel_text_pages (the default) it is G4 too.
+  EXPECT_EQ(pdf["images"]["ccitt_g4"], 2);
+  EXPECT_EQ(pdf["images"]["jpeg"], 0);
+  ASSERT_EQ(pdf["page_images"].size(), 2u);
+  EXPECT_EQ(pdf["page_images"][0]["source_depth"], 1);
+  EXPECT_EQ(pdf["page_images"][1]["source_depth"], 8);
+  EXPECT_EQ(pdf["page_images"][1]["bilevel"], true);
+  EXPECT_TRUE(pdf["page_images"][1]["tone"].contains("mid_grey_pct"));
   const std::string bytes = blobs_.get(pdf["sha256"]);
   EXPECT_EQ(bytes.size(), pdf["size"].get<size_t>());
   EXPECT_TRUE(testing::pdfa_problems(bytes).empty());
@@ -187,6 +195,43 @@ TEST_F(OcrStageTest, OcrStage_WritesSearchablePdfA) {
   if (!testing::have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
   testing::TemporaryPdf file(bytes);
   EXPECT_NE(testing::run_command("pdftotext " + file.path() + " -", false).text.find("8123456-423"), std::string::npos);
+}
+
+TEST_F(OcrStageTest, OcrStage_GreyTextPageStaysContinuousToneWhenTheTenantSaysSo) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"});
+  const auto outcome = run(*stage_, record_with_pages({page.get()}), {{"bilevel_text_pages", false}});
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& pdf = outcome->patch["pdf"];
+  EXPECT_EQ(pdf["images"]["ccitt_g4"], 0);
+  EXPECT_EQ(pdf["bilevel_text_pages"], false);
+  EXPECT_NE(pdf["page_images"][0]["stored_as"], "ccitt_g4");
+  EXPECT_EQ(pdf["page_images"][0]["bilevel"], false);
+}
+
+// The sample 3-page greyscale TIFF (695 KB) once became a 1.7 MB PDF; prepared and
+// recognised as in the pipeline, its PDF is now smaller than the TIFF and keeps its text.
+TEST_F(OcrStageTest, OcrStage_SampleGreyTiffGivesAPdfSmallerThanTheTiff) {
+  const std::string file = std::string(ZPE_SOURCE_DIR) + "/samples/letters/letter-0002.tif";
+  auto tiff = read_whole_file(file);
+  ASSERT_TRUE(tiff) << file;
+  auto prepare = make_prepare_stage(json::object());
+  ASSERT_TRUE(prepare) << prepare.error().message;
+  json record = testing::intake_record("letter-0002.tif", blobs_.put(*tiff), tiff->size());
+  const auto prepared = run(**prepare, record);
+  ASSERT_TRUE(prepared) << prepared.error().reason;
+  record.merge_patch(prepared->patch);
+  const auto outcome = run(*stage_, record);
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& pdf = outcome->patch["pdf"];
+  EXPECT_EQ(pdf["pages"], 3);
+  EXPECT_LT(pdf["size"].get<size_t>(), tiff->size()) << pdf.dump();
+  const std::string bytes = blobs_.get(pdf["sha256"]);
+  EXPECT_TRUE(testing::pdfa_problems(bytes).empty());
+  ASSERT_TRUE(testing::have_tool("qpdf") && testing::have_tool("pdftotext")) << "qpdf and pdftotext are needed";
+  testing::TemporaryPdf pdf_file(bytes);
+  EXPECT_EQ(testing::run_command("qpdf --check " + pdf_file.path()).status, 0);
+  EXPECT_NE(testing::run_command("pdftotext " + pdf_file.path() + " -", false).text.find("7196837-439"),
+            std::string::npos);
 }
 
 TEST_F(OcrStageTest, OcrStage_LowConfidenceGoesToClearingWithItsPdf) {
@@ -266,6 +311,7 @@ TEST_F(OcrStageTest, OcrStage_RefusesBadSettings) {
   EXPECT_FALSE(make_ocr_stage({{"language", ""}}));
   EXPECT_FALSE(make_ocr_stage({{"min_confidence", 101}}));
   EXPECT_FALSE(make_ocr_stage({{"jpeg_quality", 0}}));
+  EXPECT_FALSE(make_ocr_stage({{"bilevel_text_pages", "yes"}}));
 }
 
 }  // namespace

@@ -169,3 +169,52 @@ Result<std::string> encode_g4(Pix* pix) {
 }
 
 }  // namespace zpe
+
+namespace zpe {
+
+namespace {
+
+uint32_t big_endian_32(const std::string& bytes, size_t at) {
+  uint32_t value = 0;
+  for (size_t i = 0; i < 4; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[at + i]);
+  return value;
+}
+
+// The concatenated IDAT data of a PNG file: one zlib stream of filtered rows.
+Result<std::string> png_image_data(const std::string& png) {
+  const auto broken = [] { return fail(ErrorKind::kInternal, "cannot extract the image data from the PNG"); };
+  constexpr size_t kSignature = 8;
+  if (png.size() < kSignature + 12) return broken();
+  std::string data;
+  for (size_t at = kSignature; at + 12 <= png.size();) {
+    const uint32_t length = big_endian_32(png, at);
+    if (at + 12 + length > png.size()) return broken();
+    const std::string type = png.substr(at + 4, 4);
+    if (type == "IHDR" && (length < 13 || png[at + 8 + 8] != 8 || png[at + 8 + 12] != 0)) {
+      return fail(ErrorKind::kInternal, "the PNG is not 8 bits per sample or is interlaced");
+    }
+    if (type == "IDAT") data.append(png, at + 8, length);
+    if (type == "IEND") break;
+    at += 12 + length;
+  }
+  if (data.empty()) return broken();
+  return data;
+}
+
+}  // namespace
+
+Result<std::string> encode_flate_rows(Pix* pix, int zlib_level) {
+  quiet_leptonica();
+  const l_int32 depth = pixGetDepth(pix);
+  if (pixGetColormap(pix) != nullptr || (depth != 8 && depth != 32) || (depth == 32 && pixGetSpp(pix) == 4)) {
+    return fail(ErrorKind::kInvalidInput, "only 8-bit grey or 24-bit colour pages can be stored as Flate rows");
+  }
+  PixPtr copy(pixCopy(nullptr, pix));
+  if (!copy) return fail(ErrorKind::kInternal, "cannot copy the page image for Flate");
+  pixSetZlibCompression(copy.get(), zlib_level);
+  auto png = encode_png(copy.get());
+  if (!png) return png;
+  return png_image_data(*png);
+}
+
+}  // namespace zpe

@@ -54,3 +54,13 @@ Result<std::string> encode_jpeg(Pix* pix, int quality);
 Result<std::string> encode_g4(Pix* pix);
 
 }  // namespace zpe
+
+namespace zpe {
+
+// An 8-bit grey or 24-bit colour page (no colour map, no alpha) as the zlib stream of
+// PNG-filtered rows — the lossless image data of a PDF /FlateDecode stream with
+// /DecodeParms << /Predictor 15 /Colors 1|3 /BitsPerComponent 8 /Columns width >>.
+// `zlib_level` 0..9. Errors: another depth, or the encoder fails.
+Result<std::string> encode_flate_rows(Pix* pix, int zlib_level);
+
+}  // namespace zpe

@@ -273,6 +273,15 @@ PdfObject* add_image(PoDoFo::PdfMemDocument& pdf, const PdfPageImage& image) {
     parms.AddKey(PdfName("Columns"), number(image.width));
     parms.AddKey(PdfName("Rows"), number(image.height));
     d.AddKey(PdfName("DecodeParms"), parms);
+  } else if (image.encoding == PdfPageImage::Encoding::kFlate) {
+    d.AddKey(PdfName("BitsPerComponent"), number(8));
+    d.AddKey(PdfName("Filter"), PdfName("FlateDecode"));
+    PdfDictionary parms;
+    parms.AddKey(PdfName("Predictor"), number(15));
+    parms.AddKey(PdfName("Colors"), number(image.components));
+    parms.AddKey(PdfName("BitsPerComponent"), number(8));
+    parms.AddKey(PdfName("Columns"), number(image.width));
+    d.AddKey(PdfName("DecodeParms"), parms);
   } else {
     d.AddKey(PdfName("BitsPerComponent"), number(8));
     d.AddKey(PdfName("Filter"), PdfName("DCTDecode"));

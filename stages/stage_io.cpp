@@ -116,4 +116,10 @@ Result<std::string> string_setting(const nlohmann::json& settings, const char* k
   return settings[key].get<std::string>();
 }
 
+Result<bool> boolean_setting(const nlohmann::json& settings, const char* key, bool fallback) {
+  if (!settings.is_object() || !settings.contains(key)) return fallback;
+  if (!settings[key].is_boolean()) return fail(ErrorKind::kInvalidInput, std::string("setting ") + key + " must be true or false");
+  return settings[key].get<bool>();
+}
+
 }  // namespace zpe

@@ -57,5 +57,7 @@ Result<int64_t> integer_setting(const nlohmann::json& settings, const char* key,
                                 int64_t max);
 // settings[key] as a string; `fallback` when absent; an error when not a string.
 Result<std::string> string_setting(const nlohmann::json& settings, const char* key, const std::string& fallback);
+// settings[key] as true/false; `fallback` when absent; an error when not a boolean.
+Result<bool> boolean_setting(const nlohmann::json& settings, const char* key, bool fallback);
 
 }  // namespace zpe

@@ -1,0 +1,87 @@
+// How each page image of the searchable PDF is stored, decided per page from measured values.
+// Used by the ocr stage (stages/ocr.cpp) and bench/page_storage_bench.cpp; the choice and the
+// figures it was made from go into the document record (record["pdf"]["page_images"]) so an
+// auditor can see why a grey scan was kept as black and white. docs/ARCHITECTURE.md ("The
+// searchable PDF") describes the rule and bench/BENCHMARKS.md the figures behind the defaults.
+//
+// The rule, per page:
+//  * a 1-bit page is stored as CCITT G4 (lossless);
+//  * a grey or colour page whose content is black text on white paper (measured: no colour,
+//    no photo-like regions, few mid-grey pixels, dark ink on light paper) is thresholded
+//    once and stored as CCITT G4 — only when the tenant allows it (bilevel_text_pages);
+//  * every other page stays continuous tone: JPEG at the tenant's quality (1 channel for
+//    grey, 3 for colour), or the lossless Flate encoding when that is no larger.
+// Never symbol substitution (no JBIG2 pattern matching): G4 and Flate are lossless codings
+// of the image they are given.
+//
+// Pure functions of the image and the policy; thread-safe; nothing here owns a PIX passed by
+// pointer.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/status.h"
+#include "stages/page_image.h"
+#include "stages/searchable_pdf.h"
+
+namespace zpe {
+
+// What a page's pixels look like, in luminance (colour pages: also their chroma).
+struct PageToneFigures {
+  int paper_level = 255;        // median luminance of the pixels lighter than the threshold
+  int ink_level = 0;            // median luminance of the pixels darker than the threshold
+  int threshold = 128;          // midway between ink and paper (from Otsu's split)
+  double ink_pct = 0.0;         // pixels darker than the threshold, % of the page
+  double mid_grey_pct = 0.0;    // pixels in the middle half between ink and paper, %
+  double colour_pct = 0.0;      // pixels whose max(R,G,B) - min(R,G,B) exceeds kColourChroma, %
+  double photo_tile_pct = 0.0;  // 32x32-pixel tiles that are mostly mid-grey (photos, tints), %
+};
+
+// Chroma above which a pixel counts as coloured (stamps, coloured ink), 0..255.
+inline constexpr int kColourChroma = 48;
+
+// The limits a page must keep to be stored bilevel (defaults from bench/BENCHMARKS.md).
+struct BilevelLimits {
+  int min_paper_level = 160;        // lighter paper than this
+  int min_contrast = 96;            // paper_level - ink_level at least this
+  double max_mid_grey_pct = 4.0;    // text pages with anti-aliased edges measured up to 3.6
+  double max_colour_pct = 0.02;     // about 2x2 mm of coloured pixels on an A4 page
+  double max_photo_tile_pct = 0.1;  // a grey logo or tint of a few mm² keeps the page grey
+};
+
+// The storage policy of one job: [stages.ocr] overlaid by the tenant's.
+struct PageStoragePolicy {
+  bool bilevel_text_pages = true;  // may a grey/colour text-on-white page become G4?
+  int jpeg_quality = 80;           // 1..100 for continuous-tone pages
+  BilevelLimits limits;
+};
+
+// Measures a page of depth 8 (grey) or 32 (colour); 1-bit pages need no measuring.
+// Errors: another depth.
+Result<PageToneFigures> measure_page_tone(Pix* page);
+
+// Whether the page may be bilevel, and why (a sentence for the record).
+struct BilevelDecision {
+  bool bilevel = false;
+  std::string reason;
+};
+BilevelDecision decide_bilevel(const PageToneFigures& figures, const PageStoragePolicy& policy);
+
+// The page as black (luminance below `threshold`) and white, resolution kept.
+Result<PixPtr> threshold_to_bilevel(Pix* page, int threshold);
+
+// A page image ready for SearchablePdf::add_page plus its entry for record["pdf"]
+// ["page_images"]: {"source_depth", "stored_as": "ccitt_g4" | "jpeg" | "flate", "bytes",
+// and for grey/colour pages "tone": {figures}, "bilevel": bool, "reason"}.
+struct StoredPageImage {
+  PdfPageImage image;
+  nlohmann::json record;
+};
+Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& policy, int dpi_x, int dpi_y);
+
+// The name record["pdf"] uses for an encoding: "ccitt_g4", "jpeg" or "flate".
+const char* encoding_name(PdfPageImage::Encoding encoding);
+
+}  // namespace zpe

@@ -1,0 +1,180 @@
+#include "stages/page_compression.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "stages/testing_page_images.h"
+#include "stages/testing_pdf_checks.h"
+
+namespace zpe {
+namespace {
+
+using testing::have_tool;
+using testing::run_command;
+using testing::TemporaryPdf;
+
+PageStoragePolicy policy(bool bilevel_allowed) {
+  PageStoragePolicy out;
+  out.bilevel_text_pages = bilevel_allowed;
+  out.jpeg_quality = 80;
+  return out;
+}
+
+// A grey letter page with a photograph-like region: a smooth gradient with texture, 6x4 cm.
+PixPtr page_with_photo() {
+  PixPtr page = testing::render_text_page({"Lichtbild des Antragstellers", "Az.: 8123456-423"});
+  for (int y = 1400; y < 1400 + 470; ++y) {
+    for (int x = 300; x < 300 + 700; ++x) {
+      const int value = 70 + (x - 300) * 120 / 700 + ((x * 7 + y * 13) % 23);
+      pixSetPixel(page.get(), x, y, static_cast<l_uint32>(value));
+    }
+  }
+  return page;
+}
+
+std::string pdf_of(const std::vector<PdfPageImage>& images) {
+  auto pdf = SearchablePdf::create({"letter.tif", "2025-03-12T10:04:05Z", "/usr/share/tesseract-ocr/5/tessdata/pdf.ttf",
+                                    "/usr/share/color/icc/sRGB.icc"});
+  EXPECT_TRUE(pdf) << pdf.error().message;
+  for (const PdfPageImage& image : images) {
+    RecognisedPage text;
+    text.width = image.width;
+    text.height = image.height;
+    EXPECT_TRUE((*pdf)->add_page(image, text));
+  }
+  auto bytes = (*pdf)->finish();
+  EXPECT_TRUE(bytes) << bytes.error().message;
+  return bytes ? *bytes : std::string();
+}
+
+TEST(PageCompression, GreyTextPage_BecomesG4WhenTheTenantAllowsIt) {
+  PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423"});
+  auto stored = store_page_image(grey.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->image.encoding, PdfPageImage::Encoding::kCcittG4);
+  EXPECT_EQ(stored->record["stored_as"], "ccitt_g4");
+  EXPECT_EQ(stored->record["source_depth"], 8);
+  EXPECT_EQ(stored->record["bilevel"], true);
+  const auto& tone = stored->record["tone"];
+  EXPECT_GE(tone["paper_level"].get<int>(), 250);
+  EXPECT_LE(tone["ink_level"].get<int>(), 5);
+  EXPECT_LT(tone["mid_grey_pct"].get<double>(), 1.0);
+  EXPECT_EQ(tone["colour_pct"].get<double>(), 0.0);
+  EXPECT_NE(stored->record["reason"].get<std::string>().find("black text on white"), std::string::npos);
+  // The bilevel page keeps the glyphs: its black pixels are the grey page's dark ones.
+  PixPtr reference(pixThresholdToBinary(grey.get(), tone["threshold"].get<int>()));
+  auto bilevel = threshold_to_bilevel(grey.get(), tone["threshold"].get<int>());
+  ASSERT_TRUE(bilevel);
+  l_int32 same = 0;
+  pixEqual(reference.get(), bilevel->get(), &same);
+  EXPECT_TRUE(same);
+}
+
+TEST(PageCompression, GreyTextPage_StaysContinuousToneWhenNotAllowed) {
+  PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423"});
+  auto stored = store_page_image(grey.get(), policy(false), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_NE(stored->image.encoding, PdfPageImage::Encoding::kCcittG4);
+  EXPECT_EQ(stored->image.components, 1) << "a grey page is stored with one channel";
+  EXPECT_EQ(stored->record["bilevel"], false);
+  EXPECT_NE(stored->record["reason"].get<std::string>().find("off for this tenant"), std::string::npos);
+}
+
+TEST(PageCompression, PhotoPage_NeverBecomesG4) {
+  PixPtr photo = page_with_photo();
+  auto stored = store_page_image(photo.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_NE(stored->image.encoding, PdfPageImage::Encoding::kCcittG4);
+  EXPECT_EQ(stored->record["bilevel"], false);
+  EXPECT_GT(stored->record["tone"]["photo_tile_pct"].get<double>(), 1.0);
+  EXPECT_NE(stored->record["reason"].get<std::string>().find("photo"), std::string::npos) << stored->record.dump();
+}
+
+TEST(PageCompression, ColourPage_NeverBecomesG4) {
+  PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423"});
+  PixPtr colour = testing::to_colour(grey.get());  // a red stamp outline
+  auto stored = store_page_image(colour.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_NE(stored->image.encoding, PdfPageImage::Encoding::kCcittG4);
+  EXPECT_EQ(stored->image.components, 3);
+  EXPECT_EQ(stored->record["bilevel"], false);
+  EXPECT_NE(stored->record["reason"].get<std::string>().find("colour"), std::string::npos) << stored->record.dump();
+}
+
+TEST(PageCompression, ColourMappedPage_IsStoredWithoutMeasuring) {
+  PixPtr grey = testing::render_text_page({"Az.: 8123456-423"}, 600, 300);
+  PixPtr mapped(pixConvertGrayToColormap(grey.get()));
+  ASSERT_TRUE(mapped && pixGetColormap(mapped.get()) != nullptr);
+  auto stored = store_page_image(mapped.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->image.encoding, PdfPageImage::Encoding::kJpeg);
+  EXPECT_FALSE(stored->record.contains("tone"));
+}
+
+TEST(PageCompression, MeasureRefusesBilevelPages) {
+  PixPtr grey = testing::render_text_page({"Az.: 8123456-423"}, 600, 300);
+  PixPtr bilevel = testing::to_bilevel(grey.get());
+  EXPECT_FALSE(measure_page_tone(bilevel.get()));
+}
+
+// The lossless Flate encoding shows exactly the page it was given, grey and colour, in a PDF
+// that still passes qpdf --check and the PDF/A markers.
+TEST(PageCompression, FlatePages_DecodePixelForPixelAndPassPdfChecks) {
+  ASSERT_TRUE(have_tool("qpdf") && have_tool("pdfimages")) << "qpdf and pdfimages (poppler-utils) are needed";
+  PixPtr grey = testing::render_text_page({"Grüße", "Az.: 8123456-423"}, 620, 400, 75);
+  PixPtr colour = testing::to_colour(grey.get());
+  std::vector<PdfPageImage> images;
+  for (Pix* page : {grey.get(), colour.get()}) {
+    auto image = pdf_page_image(page, 80, 75, 75);
+    ASSERT_TRUE(image);
+    auto flate = encode_flate_rows(page, 6);
+    ASSERT_TRUE(flate) << flate.error().message;
+    image->encoding = PdfPageImage::Encoding::kFlate;
+    image->bytes = *flate;
+    images.push_back(*image);
+  }
+  const std::string bytes = pdf_of(images);
+  EXPECT_TRUE(testing::pdfa_problems(bytes).empty());
+  TemporaryPdf file(bytes);
+  const auto check = run_command("qpdf --check " + file.path());
+  EXPECT_EQ(check.status, 0) << check.text;
+  // pdfimages decodes the streams as a viewer does (Flate + PNG predictors): the pixels must
+  // be the page's own (compared as RGB: this pdfimages writes grey images as RGB).
+  const auto extracted = run_command("pdfimages -png " + file.path() + " " + file.path());
+  ASSERT_EQ(extracted.status, 0) << extracted.text;
+  int index = 0;
+  for (Pix* original : {grey.get(), colour.get()}) {
+    const std::string name = file.path() + "-00" + std::to_string(index++) + ".png";
+    PixPtr back(pixRead(name.c_str()));
+    std::filesystem::remove(name);
+    ASSERT_TRUE(back) << "pdfimages wrote no " << name;
+    PixPtr back_rgb(pixConvertTo32(back.get())), original_rgb(pixConvertTo32(original));
+    l_int32 same = 0;
+    pixEqual(back_rgb.get(), original_rgb.get(), &same);
+    EXPECT_TRUE(same) << "page " << index << ": the Flate image does not decode to the original";
+  }
+}
+
+TEST(PageCompression, MixedStoragePdf_PassesQpdfCheckAndPdfaMarkers) {
+  ASSERT_TRUE(have_tool("qpdf")) << "qpdf is needed";
+  PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423"});
+  PixPtr photo = page_with_photo();
+  PixPtr colour = testing::to_colour(grey.get());
+  std::vector<PdfPageImage> images;
+  for (Pix* page : {grey.get(), photo.get(), colour.get()}) {
+    auto stored = store_page_image(page, policy(true), 300, 300);
+    ASSERT_TRUE(stored) << stored.error().message;
+    images.push_back(stored->image);
+  }
+  EXPECT_EQ(images[0].encoding, PdfPageImage::Encoding::kCcittG4);
+  const std::string bytes = pdf_of(images);
+  EXPECT_TRUE(testing::pdfa_problems(bytes).empty()) << ::testing::PrintToString(testing::pdfa_problems(bytes));
+  TemporaryPdf file(bytes);
+  const auto check = run_command("qpdf --check " + file.path());
+  EXPECT_EQ(check.status, 0) << check.text;
+  EXPECT_NE(check.text.find("No syntax or stream encoding errors found"), std::string::npos) << check.text;
+}
+
+}  // namespace
+}  // namespace zpe
