@@ -46,6 +46,9 @@ packages=(
   libxml2-utils           # xmllint: tests validate every XJustiz message against data/xjustiz/zpe-xjustiz-subset.xsd
   openssl                 # scripts/make-test-ca.sh creates the test CA, signer and TSA certificates
   sqlite3                 # bench/ reads per-stage timings from the job store
+  ocrmypdf                # bench/throughput.sh: the reference ZPE's throughput, CER and PDF size are compared with
+  tesseract-ocr           # bench/throughput.sh: the bare tesseract CLI, one process per page, as a baseline
+  libtiff-tools           # tiffcp: bench/throughput.sh joins generated letters into one 200-page TIFF
   # --- the clearing station (web UI) and its browser test ---
   libjs-bootstrap5        # the operators' pages are styled with Bootstrap 5, served from /usr/share/javascript
   libjs-chart.js          # the clearing list's waiting-time chart
