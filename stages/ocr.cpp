@@ -283,7 +283,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
-  const JobSettings builtin{"deu", 80, 60, kDefaultFont, kDefaultIcc};
+  const JobSettings builtin{"deu", 80, true, 60, kDefaultFont, kDefaultIcc};
   auto defaults = read_settings(settings, builtin);
   if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");
