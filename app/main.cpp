@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "pipeline/process_memory.h"
 #include "stages/routing_rules.h"
 
 namespace zpe::app {
@@ -75,6 +76,7 @@ std::vector<std::string> child_base_args(const GlobalOptions& options, const Env
 
 int main(int argc, char** argv) {
   using namespace zpe::app;
+  zpe::keep_freed_page_memory();
   CLI::App app{"zpe — the digital mailroom: scan intake, quality checks, OCR, classification, "
                "routing to case files.\nState lives under --home (default ./zpe-home)."};
   app.require_subcommand(1);

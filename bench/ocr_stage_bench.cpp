@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/process_memory.h"
 #include "stages/ocr.h"
 #include "stages/prepare.h"
 #include "stages/testing_blob_access.h"
@@ -94,6 +95,7 @@ json figures(int pages, double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  zpe::keep_freed_page_memory();  // as zpe itself does
   if (argc < 3) {
     std::fprintf(stderr, "usage: %s OUT_DIR --letters FILE... [--long FILE]\n", argv[0]);
     return 2;

@@ -1,0 +1,12 @@
+#include "pipeline/process_memory.h"
+
+#include <malloc.h>
+
+namespace zpe {
+
+void keep_freed_page_memory() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+}  // namespace zpe
