@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
                                              "(default: $ZPE_CONFIG; see config/zpe.toml)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.set_version_flag("--version", "zpe " ZPE_VERSION);
   app.fallthrough();
   Action action;
   add_run_command(app, options, action);
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
   add_web_commands(app, options, action);
   add_user_commands(app, options, action);
   add_egvp_commands(app, options, action);
+  add_paths_command(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

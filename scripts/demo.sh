@@ -4,7 +4,7 @@
 # `zpe run --until-idle`. Results: zpe-home/casefiles/<tenant>/<case number>/, zpe-home/quarantine/, `zpe status`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh
+bash scripts/build.sh zpe   # the binary only; scripts/test.sh builds the test suite
 home="${ZPE_HOME:-$PWD/zpe-home}"
 rm -rf "$home"
 mkdir -p "$home/inbox/default" "$home/registry"

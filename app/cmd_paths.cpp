@@ -1,0 +1,85 @@
+// `zpe paths`: where this zpe finds what it needs — the config it read, the home, and every
+// file the config names (model, code lists, registry, fonts, ICC profile) resolved the way
+// the stages resolve them (stages/settings_path.h). An administrator runs it on a new host
+// to see that the package's files are found; exit 1 if a file the pipeline cannot run
+// without is missing.
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/app.h"
+#include "stages/settings_path.h"
+
+namespace zpe::app {
+
+namespace {
+
+struct NamedFile {
+  const char* section;   // the config table, as [a.b]
+  const char* key;       // the key in it
+  const char* fallback;  // its embedded default when the table leaves it out
+  bool required;         // the pipeline cannot run without it
+  const char* if_missing;
+};
+
+constexpr NamedFile kNamedFiles[] = {
+    {"stages.classify", "model", "models/default-doctype-v1.json", true, "install zpe's models/ or set the key"},
+    {"egvp", "codelists", "data/xjustiz", true, "install zpe's data/xjustiz/ or set the key"},
+    {"egvp.inbound", "code_lists", "data/xjustiz", true, "install zpe's data/xjustiz/ or set the key"},
+    {"stages.ocr", "pdf_font", "/usr/share/tesseract-ocr/5/tessdata/pdf.ttf", true, "apt install libtesseract5"},
+    {"stages.ocr", "icc_profile", "/usr/share/color/icc/sRGB.icc", true, "apt install icc-profiles-free"},
+    {"stages.route", "registry", "registry/cases.csv", false,
+     "every document goes to CLEARING until a case registry is there (zpe registry import)"},
+};
+
+std::string configured_value(const nlohmann::json& root, const NamedFile& file) {
+  const nlohmann::json* table = &root;
+  std::string section = file.section;
+  for (std::size_t start = 0; start <= section.size();) {
+    const auto dot = section.find('.', start);
+    const auto part = section.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!table->is_object() || !table->contains(part)) return file.fallback;
+    table = &(*table)[part];
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return table->is_object() ? table->value(file.key, std::string(file.fallback)) : file.fallback;
+}
+
+std::string config_source(const GlobalOptions& options) {
+  if (!options.config.empty()) return std::filesystem::absolute(options.config).string();
+  if (const char* env = std::getenv("ZPE_CONFIG"); env && *env) return std::filesystem::absolute(env).string();
+  return "(embedded defaults only)";
+}
+
+int print_paths(const GlobalOptions& options) {
+  set_up_logging("paths", options.log_level);
+  auto env = load_environment(options);
+  if (!env) return kBadArgs;
+  const nlohmann::json settings = {{"home", env->home.root.string()}};
+  std::printf("zpe %s\nconfig: %s\nhome:   %s\nrelative paths are looked for in:", ZPE_VERSION,
+              config_source(options).c_str(), env->home.root.c_str());
+  for (const auto& dir : settings_search_dirs(settings)) std::printf(" %s", dir.c_str());
+  std::printf("\n");
+  int missing_required = 0;
+  for (const auto& file : kNamedFiles) {
+    const auto configured = configured_value(env->config.json(), file);
+    const auto resolved = resolve_settings_path(configured, settings);
+    std::error_code error;
+    const bool found = std::filesystem::exists(resolved, error);
+    std::printf("[%s] %s = \"%s\" -> %s%s%s\n", file.section, file.key, configured.c_str(), resolved.c_str(),
+                found ? "" : "  MISSING: ", found ? "" : file.if_missing);
+    if (!found && file.required) ++missing_required;
+  }
+  if (missing_required > 0) std::printf("%d file(s) the pipeline needs are missing\n", missing_required);
+  return missing_required > 0 ? kFailed : kOk;
+}
+
+}  // namespace
+
+void add_paths_command(CLI::App& app, GlobalOptions& options, Action& action) {
+  auto* paths = app.add_subcommand("paths", "where this zpe finds its config, home and the files the config "
+                                            "names (model, code lists, registry, fonts); exit 1 if one it needs is missing");
+  paths->callback([&] { action = [&] { return print_paths(options); }; });
+}
+
+}  // namespace zpe::app
