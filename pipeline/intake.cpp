@@ -61,6 +61,13 @@ Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore
       stability_(config.intake_stable_ms(), config.intake_close_settle_ms()),
       space_(no_space_marker_dir(home), "intake", "the intake is paused; files stay in the inbox") {}
 
+Result<nlohmann::json> read_intake_manifest(std::string_view text) {
+  nlohmann::json manifest = nlohmann::json::parse(text, nullptr, false);
+  if (manifest.is_discarded()) return fail(ErrorKind::kInvalidInput, "the manifest is not valid JSON");
+  if (!manifest.is_object()) return fail(ErrorKind::kInvalidInput, "the manifest is not a JSON object");
+  return manifest;
+}
+
 Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std::string& tenant,
                                     bool remove_source, const std::string& actor, const std::string& channel) {
   const std::string name = file.filename().string();
@@ -94,13 +101,12 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
   nlohmann::json manifest;  // null when there is none
   if (std::filesystem::exists(manifest_path, ec)) {
     auto text = read_whole_file(manifest_path);
-    manifest = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json(nlohmann::json::value_t::discarded);
-    if (manifest.is_discarded() || !manifest.is_object()) {
-      manifest = nullptr;
-      if (quarantine_reason.empty()) {
-        quarantine_reason = "its manifest " + manifest_path.filename().string() +
-                            " is not a JSON object — fix or remove the manifest and drop the file again";
-      }
+    auto read = text ? read_intake_manifest(*text) : Result<nlohmann::json>(fail(text.error()));
+    if (read) {
+      manifest = std::move(*read);
+    } else if (quarantine_reason.empty()) {
+      quarantine_reason = "its manifest " + manifest_path.filename().string() +
+                          " is not a JSON object — fix or remove the manifest and drop the file again";
     }
   }
   std::string media_type;
