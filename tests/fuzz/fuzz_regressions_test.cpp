@@ -9,6 +9,8 @@
 #include <iterator>
 #include <string>
 
+#include "connectors/egvp_package.h"
+#include "connectors/xjustiz_inbound.h"
 #include "tests/fuzz/fuzz_entries.h"
 
 namespace zpe::fuzz {
@@ -41,6 +43,29 @@ TEST_P(FuzzRegressions, EveryKeptInputIsAcceptedOrRefusedWithAReason) {
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressions, ::testing::ValuesIn(fuzz_entries()),
                          [](const ::testing::TestParamInfo<NamedFuzzEntry>& info) { return std::string(info.param.name); });
+
+// The fix for crash-deep-nesting.zip walks the message without recursion; the documents it
+// finds, inside and outside an akte, and their order must not change.
+TEST(FuzzRegressionFixes, XJustizWalkFindsNestedAndTopLevelDocumentsInOrder) {
+  const std::string seed = read_bytes(kRegressions / "egvp_package/seed-one-document.zip");
+  auto package = read_zip_package("seed-one-document.zip", seed, PackageLimits{});
+  ASSERT_TRUE(package) << package.error().message;
+  std::string xml = package->message_xml;
+  const std::string akte =
+      "<xjustiz:akte><xjustiz:akteninhalt><xjustiz:dokument><xjustiz:identifikation><xjustiz:id>in-akte</xjustiz:id>"
+      "</xjustiz:identifikation><xjustiz:xjustiz.fachspezifischeDaten><xjustiz:datei><xjustiz:dateiname>anlage.pdf"
+      "</xjustiz:dateiname></xjustiz:datei></xjustiz:xjustiz.fachspezifischeDaten></xjustiz:dokument>"
+      "</xjustiz:akteninhalt></xjustiz:akte>";
+  const std::size_t end = xml.find("</xjustiz:schriftgutobjekte>");
+  ASSERT_NE(end, std::string::npos);
+  xml.insert(end, akte);
+  auto message = parse_inbound_message(xml);
+  ASSERT_TRUE(message) << message.error().message;
+  ASSERT_EQ(message->documents.size(), 2u);
+  EXPECT_EQ(message->documents[0].files.at(0).name, "urteil.pdf");
+  EXPECT_EQ(message->documents[1].id, "in-akte");
+  EXPECT_EQ(message->documents[1].files.at(0).name, "anlage.pdf");
+}
 
 }  // namespace
 }  // namespace zpe::fuzz
