@@ -62,7 +62,23 @@ Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore
       space_(no_space_marker_dir(home), "intake", "the intake is paused; files stay in the inbox") {}
 
 Result<nlohmann::json> read_intake_manifest(std::string_view text) {
-  nlohmann::json manifest = nlohmann::json::parse(text, nullptr, false);
+  if (text.size() > kMaxManifestBytes) {
+    return fail(ErrorKind::kInvalidInput, "the manifest has " + std::to_string(text.size()) + " bytes, more than " +
+                                              std::to_string(kMaxManifestBytes));
+  }
+  // nlohmann parses without recursion but copies and writes JSON recursively: a manifest
+  // of 200,000 nested brackets crashed the intake when the record was stored. Values below
+  // kMaxManifestDepth are never built; the manifest is refused instead.
+  bool too_deep = false;
+  const nlohmann::json::parser_callback_t limit_depth = [&](int depth, nlohmann::json::parse_event_t,
+                                                            nlohmann::json&) {
+    if (depth > kMaxManifestDepth) too_deep = true;
+    return !too_deep;
+  };
+  nlohmann::json manifest = nlohmann::json::parse(text, limit_depth, false);
+  if (too_deep) {
+    return fail(ErrorKind::kInvalidInput, "the manifest nests deeper than " + std::to_string(kMaxManifestDepth) + " levels");
+  }
   if (manifest.is_discarded()) return fail(ErrorKind::kInvalidInput, "the manifest is not valid JSON");
   if (!manifest.is_object()) return fail(ErrorKind::kInvalidInput, "the manifest is not a JSON object");
   return manifest;
@@ -105,8 +121,8 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
     if (read) {
       manifest = std::move(*read);
     } else if (quarantine_reason.empty()) {
-      quarantine_reason = "its manifest " + manifest_path.filename().string() +
-                          " is not a JSON object — fix or remove the manifest and drop the file again";
+      quarantine_reason = "its manifest " + manifest_path.filename().string() + " cannot be used (" +
+                          read.error().message + ") — fix or remove the manifest and drop the file again";
     }
   }
   std::string media_type;
