@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 
 #include "connectors/egvp_package.h"
@@ -14,6 +15,10 @@
 #include "tests/fuzz/fuzz_entries.h"
 
 namespace zpe::fuzz {
+
+// Test names and failure messages show the target's name, not its bytes.
+void PrintTo(const NamedFuzzEntry& target, std::ostream* out) { *out << target.name; }
+
 namespace {
 
 const std::filesystem::path kRegressions = std::filesystem::path(ZPE_SOURCE_DIR) / "tests/fuzz/regressions";
@@ -35,7 +40,9 @@ TEST_P(FuzzRegressions, EveryKeptInputIsAcceptedOrRefusedWithAReason) {
     SCOPED_TRACE(file.path().filename().string());
     FuzzOutcome outcome;
     EXPECT_NO_THROW(outcome = target.entry(read_bytes(file.path())));
-    if (!outcome.accepted) EXPECT_FALSE(outcome.reason.empty());
+    if (!outcome.accepted) {
+      EXPECT_FALSE(outcome.reason.empty()) << "refused without a reason";
+    }
     ++inputs;
   }
   EXPECT_GT(inputs, 0) << folder << " holds no input";
