@@ -125,11 +125,21 @@ Result<InboundDocument> read_document(pugi::xml_node dokument, size_t index, std
 }
 
 // Every dokument under schriftgutobjekte, also those inside an akte, in document order.
-void collect_documents(pugi::xml_node node, std::vector<pugi::xml_node>& out) {
-  for (pugi::xml_node c : node.children()) {
-    if (c.type() != pugi::node_element) continue;
-    if (local_name(c.name()) == "dokument") out.push_back(c);
-    else collect_documents(c, out);
+// Walked without recursion: a hostile message nests hundreds of thousands of elements in a
+// few kilobytes of zip, and one stack frame per level crashed the intake.
+void collect_documents(pugi::xml_node top, std::vector<pugi::xml_node>& out) {
+  pugi::xml_node node = top.first_child();
+  while (node) {
+    const bool element = node.type() == pugi::node_element;
+    const bool document = element && local_name(node.name()) == "dokument";
+    if (document) out.push_back(node);
+    if (element && !document && node.first_child()) {
+      node = node.first_child();
+      continue;
+    }
+    while (node != top && !node.next_sibling()) node = node.parent();
+    if (node == top) break;
+    node = node.next_sibling();
   }
 }
 

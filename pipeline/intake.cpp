@@ -61,6 +61,29 @@ Intake::Intake(const Config& config, const Home& home, JobStore& jobs, BlobStore
       stability_(config.intake_stable_ms(), config.intake_close_settle_ms()),
       space_(no_space_marker_dir(home), "intake", "the intake is paused; files stay in the inbox") {}
 
+Result<nlohmann::json> read_intake_manifest(std::string_view text) {
+  if (text.size() > kMaxManifestBytes) {
+    return fail(ErrorKind::kInvalidInput, "the manifest has " + std::to_string(text.size()) + " bytes, more than " +
+                                              std::to_string(kMaxManifestBytes));
+  }
+  // nlohmann parses without recursion but copies and writes JSON recursively: a manifest
+  // of 200,000 nested brackets crashed the intake when the record was stored. Values below
+  // kMaxManifestDepth are never built; the manifest is refused instead.
+  bool too_deep = false;
+  const nlohmann::json::parser_callback_t limit_depth = [&](int depth, nlohmann::json::parse_event_t,
+                                                            nlohmann::json&) {
+    if (depth > kMaxManifestDepth) too_deep = true;
+    return !too_deep;
+  };
+  nlohmann::json manifest = nlohmann::json::parse(text, limit_depth, false);
+  if (too_deep) {
+    return fail(ErrorKind::kInvalidInput, "the manifest nests deeper than " + std::to_string(kMaxManifestDepth) + " levels");
+  }
+  if (manifest.is_discarded()) return fail(ErrorKind::kInvalidInput, "the manifest is not valid JSON");
+  if (!manifest.is_object()) return fail(ErrorKind::kInvalidInput, "the manifest is not a JSON object");
+  return manifest;
+}
+
 Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std::string& tenant,
                                     bool remove_source, const std::string& actor, const std::string& channel) {
   const std::string name = file.filename().string();
@@ -94,13 +117,12 @@ Result<IngestResult> Intake::ingest(const std::filesystem::path& file, const std
   nlohmann::json manifest;  // null when there is none
   if (std::filesystem::exists(manifest_path, ec)) {
     auto text = read_whole_file(manifest_path);
-    manifest = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json(nlohmann::json::value_t::discarded);
-    if (manifest.is_discarded() || !manifest.is_object()) {
-      manifest = nullptr;
-      if (quarantine_reason.empty()) {
-        quarantine_reason = "its manifest " + manifest_path.filename().string() +
-                            " is not a JSON object — fix or remove the manifest and drop the file again";
-      }
+    auto read = text ? read_intake_manifest(*text) : Result<nlohmann::json>(fail(text.error()));
+    if (read) {
+      manifest = std::move(*read);
+    } else if (quarantine_reason.empty()) {
+      quarantine_reason = "its manifest " + manifest_path.filename().string() + " cannot be used (" +
+                          read.error().message + ") — fix or remove the manifest and drop the file again";
     }
   }
   std::string media_type;

@@ -22,6 +22,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "pipeline/blob_store.h"
 #include "pipeline/config.h"
@@ -80,6 +83,13 @@ class Intake : public WatchedInbox {
 
 // "2026-12-02T19:35:57Z": when a document was received (record.source.received_at).
 std::string iso_time_utc(int64_t ms);
+
+// The manifest <file>.json from its text: a JSON object of at most kMaxManifestBytes,
+// nested at most kMaxManifestDepth levels (a real one has 3), or kInvalidInput saying what
+// it is not (the file is then quarantined). Pure; tests/fuzz feeds it hostile text.
+inline constexpr std::size_t kMaxManifestBytes = std::size_t{1} << 20;
+inline constexpr int kMaxManifestDepth = 16;
+Result<nlohmann::json> read_intake_manifest(std::string_view text);
 
 // True for names intake never takes: hidden, partial or temporary files, manifests.
 bool is_ignored_inbox_name(const std::string& name);

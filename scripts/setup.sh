@@ -10,6 +10,8 @@ packages=(
   cmake                   # the build
   pkg-config              # finds Tesseract, Leptonica, ZeroMQ, PoDoFo, poppler
   libgtest-dev libgmock-dev  # GoogleTest via ctest
+  clang-14                # tests/fuzz: the libFuzzer targets are built with clang (gcc has no libFuzzer)
+  libclang-rt-14-dev      # libFuzzer, AddressSanitizer and UBSan runtimes for clang-14 (tests/fuzz/run_fuzz.sh)
   # --- imaging and OCR ---
   libopencv-dev           # image geometry and quality measures; QR codes on separator sheets
   libopencv-contrib-dev   # wechat_qrcode: reads QR codes (Debian's objdetect is built without a decoder)

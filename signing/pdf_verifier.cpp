@@ -1,6 +1,7 @@
 #include "signing/pdf_verifier.h"
 
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <memory>
@@ -75,6 +76,14 @@ std::vector<FoundSignature> find_signatures(PdfMemDocument& document) {
 
 std::string hex_to_bytes(std::string_view gap);
 
+// A /ByteRange entry as written in the bytes: its value, or -1 when it is not a plain
+// non-negative integer that fits (hostile files put 20-digit numbers there).
+long long byte_range_value(std::string_view token) {
+  long long value = -1;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+  return ec == std::errc() && end == token.data() + token.size() && value >= 0 ? value : -1;
+}
+
 // Signature dictionaries found byte by byte: every "/ByteRange" with the /Contents of the
 // same object ("N G obj" ... "endobj").
 std::vector<FoundSignature> find_signatures_in_bytes(std::string_view pdf) {
@@ -90,13 +99,13 @@ std::vector<FoundSignature> find_signatures_in_bytes(std::string_view pdf) {
       std::string token;
       for (char c : pdf.substr(i + 1, close == std::string_view::npos ? 0 : close - i - 1)) {
         if (std::isspace(static_cast<unsigned char>(c))) {
-          if (!token.empty()) values.push_back(token.find_first_not_of("0123456789") == std::string::npos ? std::stoll(token) : -1);
+          if (!token.empty()) values.push_back(byte_range_value(token));
           token.clear();
         } else {
           token.push_back(c);
         }
       }
-      if (!token.empty()) values.push_back(token.find_first_not_of("0123456789") == std::string::npos ? std::stoll(token) : -1);
+      if (!token.empty()) values.push_back(byte_range_value(token));
       signature.byte_range = values;
     }
     const std::size_t object_begin = pdf.rfind(" obj", at);
@@ -133,7 +142,9 @@ std::string check_structure(std::string_view pdf, const FoundSignature& signatur
   for (long long value : v) {
     if (value < 0) return "universal signature forgery: /ByteRange holds a non-integer or negative value";
   }
-  if (v[0] != 0 || v[1] <= 0 || v[2] <= v[1] || v[3] <= 0 || static_cast<std::size_t>(v[2] + v[3]) > pdf.size()) {
+  // v[2] + v[3] is compared without adding: both may be near the largest long long.
+  const auto size = static_cast<long long>(pdf.size());
+  if (v[0] != 0 || v[1] <= 0 || v[2] <= v[1] || v[3] <= 0 || v[2] > size || v[3] > size - v[2]) {
     return "universal signature forgery: /ByteRange [" + std::to_string(v[0]) + " " + std::to_string(v[1]) + " " +
            std::to_string(v[2]) + " " + std::to_string(v[3]) + "] does not describe this file";
   }

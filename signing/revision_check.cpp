@@ -1,7 +1,9 @@
 #include "signing/revision_check.h"
 
+#include <charconv>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -133,6 +135,18 @@ std::string judge_redefinition(PdfMemDocument& final_doc, const PdfObject* befor
   return "";
 }
 
+// Far above PoDoFo's own limit on object numbers (8,388,607); keeps counting up safe.
+constexpr long kMaxObjectNumber = long{1} << 31;
+
+// A decimal number the regular expressions below matched, or nothing when it does not fit
+// a long (no real object or xref entry has such a number; hostile files write them).
+std::optional<long> decimal(const std::string& digits) {
+  long value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
 // Objects defined ("N G obj") in the bytes after the signed revision that no classic
 // cross-reference section after it lists: definitions a parser only finds by rebuilding
 // the xref. Empty when the updates use xref streams (then PoDoFo's view is all we check).
@@ -146,17 +160,22 @@ std::set<std::string> objects_hidden_after(std::string_view pdf, std::size_t sig
   for (auto s = std::sregex_iterator(tail.begin(), tail.end(), section); s != std::sregex_iterator(); ++s) {
     const std::string body = (*s)[1].str();
     for (auto sub = std::sregex_iterator(body.begin(), body.end(), subsection); sub != std::sregex_iterator(); ++sub) {
-      long number = std::stol((*sub)[1].str());
+      const std::optional<long> first = decimal((*sub)[1].str());
+      if (!first || *first > kMaxObjectNumber) continue;  // lists no object PoDoFo could know
+      long number = *first;
       const std::string entries = (*sub)[3].str();
       for (auto e = std::sregex_iterator(entries.begin(), entries.end(), entry); e != std::sregex_iterator(); ++e, ++number) {
-        if ((*e)[2].str() == "n") listed.insert(std::to_string(number) + " " + std::to_string(std::stol((*e)[1].str())) + " R");
+        // \d{5} always fits a long.
+        if ((*e)[2].str() == "n") listed.insert(std::to_string(number) + " " + std::to_string(*decimal((*e)[1].str())) + " R");
       }
     }
   }
   std::set<std::string> hidden;
   static const std::regex header(R"((?:^|[\r\n\s])(\d+)\s+(\d+)\s+obj\b)");
   for (auto it = std::sregex_iterator(tail.begin(), tail.end(), header); it != std::sregex_iterator(); ++it) {
-    const std::string ref = (*it)[1].str() + " " + std::to_string(std::stol((*it)[2].str())) + " R";
+    const std::optional<long> number = decimal((*it)[1].str()), generation = decimal((*it)[2].str());
+    if (!number || !generation) continue;  // no object PoDoFo could know
+    const std::string ref = std::to_string(*number) + " " + std::to_string(*generation) + " R";
     if (listed.count(ref) == 0) hidden.insert(ref);
   }
   return hidden;

@@ -73,8 +73,10 @@ bool patch_t_in_lines(const std::vector<std::vector<uint8_t>>& lines, double min
   for (int y = 0; y < static_cast<int>(lines.size()); ++y) {
     const auto [start, unit] = patch_t_on_line(runs_of(lines[y]), min_unit, max_unit);
     if (start < 0) continue;
+    // A copy: clang before 16 cannot capture a structured binding in a lambda.
+    const auto line_start = start;
     auto chain = std::find_if(chains.begin(), chains.end(), [&](const Chain& c) {
-      return y - c.last <= 4 && std::abs(c.start - start) <= std::max(2.0, c.unit);
+      return y - c.last <= 4 && std::abs(c.start - line_start) <= std::max(2.0, c.unit);
     });
     if (chain == chains.end()) {
       chains.push_back({y, y, start, unit});

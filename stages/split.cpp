@@ -1,5 +1,7 @@
 #include "stages/split.h"
 
+#include <cctype>
+#include <charconv>
 #include <new>
 #include <set>
 
@@ -54,16 +56,35 @@ int source_page_of(const json& page, int index) {
   return value.is_number_integer() ? value.get<int>() : index + 1;
 }
 
-// "3-5" or "4" (or a number) -> {first, last}; nothing when malformed.
+// Above any page count a file may have (DecodeLimits::max_pages is 1000 by default); keeps
+// hostile numbers in a manifest from overflowing the page arithmetic below.
+constexpr int kMaxManifestPage = 1'000'000;
+
+// A page number in a manifest: digits (spaces around allowed), 1..kMaxManifestPage.
+std::optional<int> parse_page_number(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  int page = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (page < 1 || page > kMaxManifestPage) return std::nullopt;
+  return page;
+}
+
+// "3-5" or "4" (or a number) -> {first, last}; nothing when malformed or out of range.
 std::optional<std::pair<int, int>> parse_range(const json& pages) {
-  if (pages.is_number_integer()) return std::pair{pages.get<int>(), pages.get<int>()};
+  if (pages.is_number_integer()) {
+    const auto page = pages.get<int64_t>();
+    if (page < 1 || page > kMaxManifestPage) return std::nullopt;
+    return std::pair{static_cast<int>(page), static_cast<int>(page)};
+  }
   if (!pages.is_string()) return std::nullopt;
   const std::string text = pages.get<std::string>();
-  int first = 0, last = 0;
-  char dash = 0, extra = 0;
-  const int fields = std::sscanf(text.c_str(), " %d %c %d %c", &first, &dash, &last, &extra);
-  if (fields == 1) return std::pair{first, first};
-  if (fields == 3 && dash == '-' && first <= last) return std::pair{first, last};
+  const std::size_t dash = text.find('-');
+  const auto first = parse_page_number(std::string_view(text).substr(0, dash));
+  if (dash == std::string::npos) return first ? std::optional(std::pair{*first, *first}) : std::nullopt;
+  const auto last = parse_page_number(std::string_view(text).substr(dash + 1));
+  if (first && last && *first <= *last) return std::pair{*first, *last};
   return std::nullopt;
 }
 
