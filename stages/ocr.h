@@ -2,8 +2,8 @@
 // builds the document's searchable PDF/A-2b, plain text and ALTO XML.
 // Created through make_stage("ocr", settings) (stages/registry.cpp).
 //
-// Models are loaded once per language and kept for the worker's life (OMP_THREAD_LIMIT=1
-// first, so one worker uses one core; add workers for more). The language comes from the
+// Models are loaded once per language and kept for the worker's life; each page lane runs
+// Tesseract on its own thread alone (stages/one_openmp_thread.h). The language comes from the
 // job's settings, so each tenant may have its own ("deu", "deu+eng", any installed model).
 // A model that cannot be loaded fails the job kFinal with a reason naming the language and
 // the tessdata directory, so documents go to clearing instead of a worker that will not start.

@@ -1,31 +1,16 @@
 #include "stages/ocr_engine.h"
 
-#include <dlfcn.h>
-
-#include <cstdlib>
 
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include "stages/one_openmp_thread.h"
 #include "stages/page_image.h"
 
 namespace zpe {
 
 namespace {
-
-// Keeps Tesseract to one thread. Debian's Tesseract uses OpenMP, whose runtime (libgomp)
-// reads OMP_THREAD_LIMIT once, when it is loaded at process start — before any stage
-// exists — so setenv here only helps runtimes loaded later. Setting max-active-levels to
-// 0 makes every parallel region run on the calling thread, at any time. Looked up at run
-// time so ZPE neither links OpenMP itself nor needs it when Tesseract is built without.
-void limit_tesseract_to_one_thread() {
-  setenv("OMP_THREAD_LIMIT", "1", 1);
-  using SetLevels = void (*)(int);
-  if (auto* set_levels = reinterpret_cast<SetLevels>(dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"))) {
-    set_levels(0);
-  }
-}
 
 PixelBox box_of(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
   PixelBox box;
@@ -81,7 +66,7 @@ OcrEngine::~OcrEngine() = default;
 std::string OcrEngine::engine_name() { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::load(const std::string& language, const std::string& tessdata_dir) {
-  limit_tesseract_to_one_thread();
+  keep_openmp_on_this_thread();
   quiet_leptonica();
   auto api = std::make_unique<Api>();
   api->tesseract.SetVariable("debug_file", "/dev/null");
@@ -105,6 +90,7 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::load(const std::string& language, 
 }
 
 Result<RecognisedPage> OcrEngine::recognise(Pix* pix, int dpi) {
+  keep_openmp_on_this_thread();  // each page lane is its own thread
   tesseract::TessBaseAPI& api = api_->tesseract;
   api.SetImage(pix);
   api.SetSourceResolution(dpi > 0 ? dpi : 300);

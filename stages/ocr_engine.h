@@ -4,7 +4,7 @@
 //
 // Loading a model is slow (about a second), so engines live as long as the worker. If the
 // model cannot be loaded, load() returns an error naming the language and tessdata folder.
-// The first engine made in a process limits Tesseract to one thread (one worker = one core).
+// Every thread that recognises keeps Tesseract to itself (stages/one_openmp_thread.h).
 // Not thread-safe: one engine is used by one thread at a time.
 #pragma once
 

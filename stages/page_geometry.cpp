@@ -1,16 +1,15 @@
 #include "stages/page_geometry.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <optional>
 #include <vector>
 
 #include <leptonica/allheaders.h>
 #include <opencv2/imgproc.hpp>
 #include <tesseract/baseapi.h>
+
+#include "stages/one_openmp_thread.h"
 
 namespace zpe {
 
@@ -26,13 +25,6 @@ constexpr double kTrustedSkewConfidence = 6.0;  // above this, no second opinion
 constexpr double kLineFitDpi = 150;
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
-
-// Osd runs single-threaded, like OCR (see stages/ocr.cpp for why max-active-levels).
-void limit_openmp_to_one_thread() {
-  setenv("OMP_THREAD_LIMIT", "1", 1);
-  using SetLevels = void (*)(int);
-  if (auto* set_levels = reinterpret_cast<SetLevels>(dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"))) set_levels(0);
-}
 
 PixPtr keep_resolution(Pix* made, Pix* like) {
   if (made != nullptr) pixCopyResolution(made, like);
@@ -130,7 +122,7 @@ SkewMeasure measure_skew(Pix* page) {
 
 PageGeometry::PageGeometry(GeometrySettings settings, const std::string& tessdata_dir) : settings_(settings) {
   if (!settings_.correct_orientation) return;
-  limit_openmp_to_one_thread();
+  keep_openmp_on_this_thread();
   osd_ = std::make_unique<tesseract::TessBaseAPI>();
   osd_->SetVariable("debug_file", "/dev/null");
   if (osd_->Init(tessdata_dir.empty() ? nullptr : tessdata_dir.c_str(), "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
@@ -188,6 +180,7 @@ PixPtr PageGeometry::correct_orientation(PixPtr page, json& transforms) {
   if (!osd_) return page;
   if (clearly_upright(page.get())) return page;
   PixPtr grey = grey_of(page.get());
+  keep_openmp_on_this_thread();
   osd_->SetImage(grey.get());
   osd_->SetSourceResolution(std::max(70, pixGetXRes(page.get())));
   int orient_deg = 0;
