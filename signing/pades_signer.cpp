@@ -1,6 +1,9 @@
 #include "signing/pades_signer.h"
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
+
+#include <algorithm>
 #include <podofo/podofo.h>
 
 #include "signing/cades.h"
@@ -12,13 +15,20 @@ namespace {
 
 using namespace PoDoFo;
 
-// Room for the CMS in /Contents: certificates + signed attributes + signature, plus a
-// timestamp token (which carries the TSA's certificates) when one is requested.
+// Room for the CMS in /Contents, which the file carries as hex (two bytes per byte) and
+// pads with zeros: the certificates, the signature value, the signer's issuer name twice
+// (signer identifier and signing-certificate-v2) and 1 KiB for the DER structure and the
+// other attributes, plus a timestamp token (which carries the TSA's certificates) when one
+// is requested. Measured with the test RSA chain: 3,205 bytes of CMS in a 3,936-byte
+// reserve; the old reserve (4 KiB + certificates, 6.4 KB) cost every document 6.5 KB of hex zeros.
 std::size_t signature_reserve(const SigningKey& key, bool timestamped) {
-  std::size_t bytes = 4096 + static_cast<std::size_t>(i2d_X509(key.certificate(), nullptr));
+  X509* certificate = key.certificate();
+  std::size_t bytes = 1024 + static_cast<std::size_t>(i2d_X509(certificate, nullptr));
   for (int i = 0; i < sk_X509_num(key.chain()); ++i) {
     bytes += static_cast<std::size_t>(i2d_X509(sk_X509_value(key.chain(), i), nullptr));
   }
+  bytes += 2 * static_cast<std::size_t>(std::max(0, i2d_X509_NAME(X509_get_issuer_name(certificate), nullptr)));
+  bytes += static_cast<std::size_t>(std::max(0, EVP_PKEY_size(X509_get0_pubkey(certificate))));
   return bytes + (timestamped ? 16384 : 0);
 }
 
