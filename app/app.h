@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "connectors/egvp_outbox.h"
+#include "connectors/storage_gc.h"
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/job_store.h"
@@ -72,6 +73,10 @@ void add_service_commands(CLI::App& app, GlobalOptions& options, Action& action)
 void add_inspect_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe audit verify`, `zpe archive verify`, `zpe archiver` (app/cmd_archive.cpp).
 void add_archive_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe gc [--dry-run]` (app/cmd_storage.cpp); run_storage_policy is the same pass for the
+// archiver's timer: removes what the policy allows, then measures the disk use per area.
+void add_storage_commands(CLI::App& app, GlobalOptions& options, Action& action);
+Result<StorageGcReport> run_storage_policy(Opened& opened, bool dry_run, const std::string& actor);
 // `zpe train DIR`, `zpe eval DIR` (app/cmd_classify.cpp).
 void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe sign`, `zpe verify`, `zpe test-tsa` (app/cmd_sign.cpp).

@@ -1,6 +1,7 @@
 // Evidence commands: `zpe audit verify` (the hash-chained audit trail), `zpe archive
 // verify` (the write-once archival packages) and `zpe archiver` (the loop that writes a
-// package for every filed document; `zpe run` starts it unless [archive] enabled = false).
+// package for every filed document and, every [storage] gc_interval_minutes, runs the storage
+// policy; `zpe run` starts it unless [archive] enabled = false).
 // Both verify commands print every difference and exit 1 when there is any.
 #include <cstdio>
 #include <set>
@@ -98,7 +99,22 @@ int run_archiver(const GlobalOptions& options) {
   std::set<std::string> refused;  // packages an operator must look at; logged once
   NoSpaceWatch space(no_space_marker_dir(opened->env.home), "archiver",
                      "archiving waits; filed documents stay in the job store and blob store");
+  // The storage policy runs here, every [storage] gc_interval_minutes counted from its last
+  // run (var/storage-usage.json), so restarts do not postpone it for ever.
+  const int64_t gc_interval = storage_gc_interval_ms(opened->env.config);
+  const nlohmann::json last_usage = read_storage_usage(opened->env.home);
+  int64_t next_gc = last_usage.is_object() ? last_usage.value("measured_ms", int64_t{0}) + gc_interval : now_ms();
   while (!stop_flag().load()) {
+    if (gc_interval > 0 && now_ms() >= next_gc) {
+      next_gc = now_ms() + gc_interval;
+      auto report = run_storage_policy(*opened, false, "archiver");
+      if (!report) {
+        spdlog::error("archiver: storage policy: {}", report.error().message);
+      } else {
+        spdlog::info("archiver: storage policy: {} documents, {} blobs removed, {} MB freed",
+                     report->documents_collected, report->blobs_removed(), report->bytes_freed() / (1024 * 1024));
+      }
+    }
     if (!space.may_try(now_ms())) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       continue;

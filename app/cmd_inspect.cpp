@@ -1,12 +1,16 @@
 // Commands that read or feed the job store directly: submit, status (with the court
 // mailbox's overdue packages, app/cmd_egvp.cpp), show, list.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "connectors/egvp_intake.h"
+#include "connectors/storage_gc.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
 #include "pipeline/no_space.h"
@@ -82,8 +86,18 @@ int submit(const GlobalOptions& options, const std::vector<std::string>& files, 
   BlobStore blobs(opened->env.home.blobs());
   Intake intake(opened->env.config, opened->env.home, *opened->jobs, blobs);
   int rc = kOk;
+  // Progress on stderr for a batch (app/progress.h); one line per file on stdout as always.
+  ProgressLine progress;
+  const int64_t started = now_ms();
+  std::uintmax_t bytes = 0;
+  std::size_t done = 0;
   for (const auto& file : files) {
     auto result = intake.ingest(file, tenant, false, "submit", kChannelUpload);
+    ++done;
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(file, size_error);
+    if (!size_error) bytes += size;
+    progress.clear();
     if (!result) {
       std::printf("%s: error: %s\n", file.c_str(), result.error().message.c_str());
       rc = result.error().kind == ErrorKind::kNotFound ? kNotFound : kFailed;
@@ -92,6 +106,17 @@ int submit(const GlobalOptions& options, const std::vector<std::string>& files, 
       rc = kFailed;
     } else {
       std::printf("%s: accepted as %s\n", file.c_str(), result->document_id.c_str());
+    }
+    std::fflush(stdout);
+    const int64_t now = now_ms();
+    if (files.size() > 1 && (progress.due(now) || done == files.size())) {
+      const double seconds = std::max(0.001, (now - started) / 1000.0);
+      char line[200];
+      std::snprintf(line, sizeof line, "zpe submit: %zu of %zu files, %.1f MB, %.1f files/s", done, files.size(),
+                    bytes / 1e6, done / seconds);
+      std::string text = line;
+      if (done < files.size()) text += ", ETA " + format_duration(seconds / done * (files.size() - done));
+      progress.update(text, now, true);
     }
   }
   return rc;
@@ -106,13 +131,32 @@ nlohmann::json disk_status(const Home& home) {
   std::error_code ec;
   const auto space = std::filesystem::space(home.root, ec);
   return {{"full", !waiting.empty()}, {"waiting", waiting},
-          {"free_bytes", ec ? nlohmann::json() : nlohmann::json(space.available)}};
+          {"free_bytes", ec ? nlohmann::json() : nlohmann::json(space.available)},
+          {"usage", read_storage_usage(home)}};
+}
+
+// The disk use per area as the storage policy's last run measured it.
+void print_storage_usage(const nlohmann::json& usage) {
+  if (!usage.is_object() || !usage.contains("areas")) {
+    std::printf("disk use per area: not measured yet (zpe gc measures it; the archiver every [storage] "
+                "gc_interval_minutes)\n");
+    return;
+  }
+  std::string areas;
+  for (const auto& [area, bytes] : usage["areas"].items()) {
+    char figure[32];
+    std::snprintf(figure, sizeof figure, " %.1f MB", bytes.get<double>() / 1e6);
+    areas += (areas.empty() ? " " : ", ") + area + figure;
+  }
+  std::printf("disk use per area (measured %s):%s\n", local_time(usage.value("measured_ms", int64_t{0})).c_str(),
+              areas.c_str());
 }
 
 void print_disk_status(const nlohmann::json& disk, const Home& home) {
   const double free_mb = disk["free_bytes"].is_number() ? disk["free_bytes"].get<double>() / 1e6 : -1;
   if (!disk["full"].get<bool>()) {
     std::printf("\ndisk: %.0f MB free under the home\n", free_mb);
+    print_storage_usage(disk["usage"]);
     return;
   }
   std::printf("\ndisk FULL (%.0f MB free under %s): work waits and resumes by itself once space is freed; "
@@ -122,6 +166,7 @@ void print_disk_status(const nlohmann::json& disk, const Home& home) {
     std::printf("  %-18s since %s%s%s\n", w["process"].get<std::string>().c_str(), local_time(w["since_ms"].get<int64_t>()).c_str(),
                 message.empty() ? "" : ": ", message.c_str());
   }
+  print_storage_usage(disk["usage"]);
 }
 
 int status(const GlobalOptions& options, bool as_json) {

@@ -3,16 +3,19 @@
 // feed) the reference case-file sink (which maintains each tenant's case registry when that
 // is a SQLite one), the archiver, the court mailbox (`zpe egvp run`, [egvp] enabled) and the
 // clearing station's web server ([web] enabled);
-// restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it exits once the inboxes are empty, no document is in
-// flight and every case-file event is acknowledged, and prints what happened.
+// restarts any child that dies; stops on SIGTERM or SIGINT. With --until-idle it shows its
+// progress (app/progress.h), exits once the inboxes are empty, no document is in flight and
+// every case-file event is acknowledged, and prints what happened.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "connectors/egvp_intake.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
@@ -26,6 +29,7 @@ namespace {
 struct RunOptions {
   bool until_idle = false;
   int max_seconds = 0;
+  bool no_progress = false;
 };
 
 std::string self_executable() {
@@ -89,17 +93,40 @@ bool is_idle(JobStore& jobs, const Environment& env) {
   return backlog && *backlog == 0;
 }
 
+// One progress line: what is done since the run started, what is left, and where it waits.
+std::string progress_text(JobStore& jobs, const Environment& env, int64_t started_ms, int64_t now) {
+  auto progress = jobs.progress_since(started_ms);
+  if (!progress) return "zpe run: progress unknown: " + progress.error().message;
+  const double seconds = std::max(0.001, (now - started_ms) / 1000.0);
+  const int64_t waiting = Intake::count_waiting(env.home, env.config.tenants()) +
+                          EgvpIntake::count_waiting(env.home, env.config.tenants());
+  const int64_t to_go = progress->in_flight + waiting;
+  char head[256];
+  std::snprintf(head, sizeof head, "zpe run: %lld documents done, %lld pages, %.2f pages/s; %lld to go",
+                static_cast<long long>(progress->documents_done), static_cast<long long>(progress->pages_done),
+                progress->pages_done / seconds, static_cast<long long>(to_go));
+  std::string text = head;
+  if (waiting > 0) text += " (" + std::to_string(waiting) + " in the inbox)";
+  if (to_go > 0) {
+    const double per_document = progress->documents_done > 0 ? seconds / progress->documents_done : 0;
+    text += ", ETA " + (per_document > 0 ? format_duration(per_document * to_go) : std::string("–"));
+  }
+  std::string backlog;
+  for (const std::string& stage : env.config.stages()) {
+    const auto it = progress->backlog_per_stage.find(stage);
+    if (it == progress->backlog_per_stage.end()) continue;
+    backlog += " " + stage + " " + std::to_string(it->second.first) + "+" + std::to_string(it->second.second);
+  }
+  if (!backlog.empty()) text += "; queued+running:" + backlog;
+  return text;
+}
+
 void print_summary(JobStore& jobs, const Environment& env, int64_t started_ms) {
   double seconds = (now_ms() - started_ms) / 1000.0;
-  auto rows = jobs.list(std::nullopt, 1000000);
+  auto progress = jobs.progress_since(started_ms);
   auto summary = jobs.summary(5);
-  if (!rows || !summary) return;
-  int64_t pages = 0;
-  for (const auto& row : *rows) {
-    if (row.updated_ms >= started_ms && row.record.contains("page_count") && row.record["page_count"].is_number()) {
-      pages += row.record["page_count"].get<int64_t>();
-    }
-  }
+  if (!progress || !summary) return;
+  const int64_t pages = progress->pages_done;
   std::printf("\nzpe run finished after %.1f s\n", seconds);
   std::printf("documents by state:");
   for (const auto& [state, count] : summary->documents_per_state) std::printf(" %s=%lld", state.c_str(), static_cast<long long>(count));
@@ -169,11 +196,13 @@ int run_all(const GlobalOptions& options, const RunOptions& run) {
   print_web_hint(*env);
   int idle_checks = 0;
   int rc = kOk;
+  ProgressLine progress;  // --until-idle only
   while (!stop_flag().load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     int64_t now = now_ms();
     supervisor.tend(now);
     if (!run.until_idle) continue;
+    if (!run.no_progress && progress.due(now)) progress.update(progress_text(**jobs, *env, started, now), now);
     idle_checks = is_idle(**jobs, *env) ? idle_checks + 1 : 0;
     if (idle_checks >= 4) break;  // idle for a full second
     if (run.max_seconds > 0 && now - started > run.max_seconds * 1000LL) {
@@ -182,6 +211,8 @@ int run_all(const GlobalOptions& options, const RunOptions& run) {
       break;
     }
   }
+  if (run.until_idle && !run.no_progress) progress.update(progress_text(**jobs, *env, started, now_ms()), now_ms(), true);
+  progress.finish();
   supervisor.stop_all(10000);
   if (run.until_idle) print_summary(**jobs, *env, started);
   return rc;
@@ -195,6 +226,8 @@ void add_run_command(CLI::App& app, GlobalOptions& options, Action& action) {
   cmd->add_flag("--until-idle", run.until_idle,
                 "exit 0 once the inboxes are empty, nothing is in flight and every event is acknowledged");
   cmd->add_option("--max-seconds", run.max_seconds, "with --until-idle: give up (exit 1) after this long");
+  cmd->add_flag("--no-progress", run.no_progress,
+                "with --until-idle: no progress on stderr (else a line in place on a terminal, every 10 s otherwise)");
   cmd->callback([&] { action = [&] { return run_all(options, run); }; });
 }
 

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   add_service_commands(app, options, action);
   add_inspect_commands(app, options, action);
   add_archive_commands(app, options, action);
+  add_storage_commands(app, options, action);
   add_classify_commands(app, options, action);
   add_sign_commands(app, options, action);
   add_registry_commands(app, options, action);

@@ -147,6 +147,11 @@ class ClearingDesk {
   Result<DocumentRow> release_row(const DocumentRow& row, const Operator& who, int64_t version,
                                   const Corrections& corrections, const std::string& court_id);
 
+  // The blob `sha` of a document; once the storage policy removed it, the same bytes from
+  // the document's archive package (`archived_file` there, checked against `sha`), or, when
+  // the package has no such file, an answer that says what happened.
+  Result<std::string> kept_blob(const DocumentRow& row, const std::string& sha, const std::string& archived_file);
+
   const Config& config_;
   Home home_;
   JobStore& jobs_;

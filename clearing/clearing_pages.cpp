@@ -9,6 +9,7 @@
 
 #include "clearing/clearing_desk.h"
 #include "clearing/decision.h"
+#include "pipeline/durable_file.h"
 #include "stages/page_image.h"
 #include "stages/split.h"
 
@@ -61,7 +62,7 @@ Result<std::string> ClearingDesk::page_png(const Scope& scope, const std::string
   if (!row) return fail(row.error());
   auto entry = page_of(*row, page);
   if (!entry) return fail(entry.error());
-  auto bytes = blobs_.get(blob_of(*entry, "blob"));
+  auto bytes = kept_blob(*row, blob_of(*entry, "blob"), "");
   if (!bytes) return fail(bytes.error());
   if (max_px <= 0) return bytes;
   auto pix = decode_image(*bytes);
@@ -82,7 +83,7 @@ Result<std::string> ClearingDesk::pdf(const Scope& scope, const std::string& doc
   if (!row) return fail(row.error());
   const std::string sha = blob_of(row->record.value("pdf", json::object()), "sha256");
   if (sha.empty()) return fail(ErrorKind::kNotFound, "document " + row->id + " has no PDF yet");
-  return blobs_.get(sha);
+  return kept_blob(*row, sha, "document.pdf");
 }
 
 Result<std::string> ClearingDesk::text(const Scope& scope, const std::string& document_id) {
@@ -90,7 +91,24 @@ Result<std::string> ClearingDesk::text(const Scope& scope, const std::string& do
   if (!row) return fail(row.error());
   const std::string sha = blob_of(row->record.value("ocr", json::object()), "text_blob");
   if (sha.empty()) return std::string();
-  return blobs_.get(sha);
+  return kept_blob(*row, sha, "text.txt");
+}
+
+Result<std::string> ClearingDesk::kept_blob(const DocumentRow& row, const std::string& sha,
+                                            const std::string& archived_file) {
+  auto bytes = blobs_.get(sha);
+  const json storage = row.record.is_object() ? row.record.value("storage", json::object()) : json::object();
+  if (bytes || bytes.error().kind != ErrorKind::kNotFound || !storage.is_object() || storage.empty()) return bytes;
+  auto packages = jobs_.archived_packages(row.id);
+  if (!packages) return fail(packages.error());
+  if (!archived_file.empty() && !packages->empty()) {
+    auto archived = read_whole_file(home_.archive() / packages->front().package / archived_file);
+    if (archived && sha256_hex(*archived) == sha) return archived;
+  }
+  return fail(ErrorKind::kNotFound,
+              "removed from the working store by the storage policy ([storage] in the config); the archive package " +
+                  (packages->empty() ? std::string("(none)") : packages->front().package) +
+                  " keeps the document, its original and its text");
 }
 
 Result<DocumentRow> ClearingDesk::rotate_page(const Scope& scope, const Operator& who, const std::string& document_id,

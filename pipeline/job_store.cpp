@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS documents(
 CREATE INDEX IF NOT EXISTS documents_queue ON documents(state, stage, not_before_ms, created_ms);
 CREATE UNIQUE INDEX IF NOT EXISTS documents_lease ON documents(lease_id) WHERE lease_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS documents_source ON documents(tenant, source_file, sha256_original);
+CREATE INDEX IF NOT EXISTS documents_updated ON documents(updated_ms);
 CREATE TABLE IF NOT EXISTS stage_runs(
   id INTEGER PRIMARY KEY,
   document_id TEXT NOT NULL,
@@ -629,6 +630,26 @@ Result<StatusSummary> JobStore::summary(int recent_failures) {
     sum.stage_time[times.text(0)] = {times.integer(1), times.real(2)};
   }
   return sum;
+}
+
+Result<RunProgress> JobStore::progress_since(int64_t since_ms) {
+  RunProgress progress;
+  Statement done(db_,
+                 "SELECT COUNT(*), IFNULL(SUM(IFNULL(json_extract(record, '$.page_count'), 0)), 0) FROM documents "
+                 "WHERE updated_ms >= ? AND state NOT IN ('QUEUED','RUNNING','SPLIT')");
+  done.bind(1, since_ms);
+  if (!done.step()) return zpe::fail(done.status().error());
+  progress.documents_done = done.integer(0);
+  progress.pages_done = done.integer(1);
+  Statement backlog(db_,
+                    "SELECT stage, SUM(state = 'QUEUED'), SUM(state = 'RUNNING') FROM documents "
+                    "WHERE state IN ('QUEUED','RUNNING') GROUP BY stage");
+  while (backlog.step()) {
+    progress.backlog_per_stage[backlog.text(0)] = {backlog.integer(1), backlog.integer(2)};
+    progress.in_flight += backlog.integer(1) + backlog.integer(2);
+  }
+  if (auto st = backlog.status(); !st) return zpe::fail(st.error());
+  return progress;
 }
 
 Result<int64_t> JobStore::in_flight() {

@@ -143,6 +143,14 @@ struct StatusSummary {
   std::map<std::string, std::pair<int64_t, double>> stage_time;  // runs, mean ms (succeeded)
 };
 
+// How far a run has got (progress_since; `zpe run --until-idle` shows it as it goes).
+struct RunProgress {
+  int64_t documents_done = 0;  // reached a state other than QUEUED/RUNNING since; a SPLIT batch counts through its documents
+  int64_t pages_done = 0;      // their pages
+  int64_t in_flight = 0;       // documents QUEUED or RUNNING now
+  std::map<std::string, std::pair<int64_t, int64_t>> backlog_per_stage;  // queued, running
+};
+
 // An event the case-file feed is to send (events_due): new, overdue for redelivery, or
 // queued again by request_replay (`replay`: it was acknowledged before).
 struct PendingEvent {
@@ -306,6 +314,9 @@ class JobStore {
   Result<StatusSummary> summary(int recent_failures);
   // Documents still QUEUED or RUNNING plus events not yet acknowledged (replays included).
   Result<int64_t> in_flight();
+  // Documents finished since since_ms, their pages, and what is still in flight; cheap
+  // enough to ask every second (indexed by updated_ms and by state).
+  Result<RunProgress> progress_since(int64_t since_ms);
 
   // The outbox of case-file events (pipeline/job_store_events.cpp, docs/PROTOCOL.md).
   // Events due to be sent, in outbox order: not acknowledged (or queued for a replay) and
@@ -346,6 +357,19 @@ class JobStore {
   Status mark_archived(const ArchivedPackage& package, const std::string& actor);
   // One document's package, or all (document_id empty), in archiving order.
   Result<std::vector<ArchivedPackage>> archived_packages(const std::string& document_id);
+
+  // Storage policy bookkeeping (pipeline/job_store_storage.cpp, connectors/storage_gc.h).
+  // Every document the storage policy has not finished with (record.storage has no
+  // working_copies_removed_ms), oldest first, one page of rows at a time.
+  Status for_each_document_with_blobs(const std::function<Status(const DocumentRow&)>& visit);
+  // True while the case-file feed or the court mailbox may still need the document's PDF:
+  // an event not acknowledged or queued for a replay, or an EGVP package without a receipt.
+  Result<bool> has_open_deliveries(const std::string& document_id);
+  // Sets record.storage to `storage` (what the storage policy removed and when) and writes
+  // the audit record "storage_collected" with `detail`, in one transaction. The document's
+  // state and version-relevant fields are not touched otherwise.
+  Status record_storage_collected(const std::string& document_id, const nlohmann::json& storage,
+                                  const nlohmann::json& detail, const std::string& actor, int64_t now_ms);
 
   // EGVP packages (pipeline/job_store_egvp.cpp). add_egvp_package records a package about to
   // be written (written_ms 0) with an "egvp_packaged" audit record per document, in one

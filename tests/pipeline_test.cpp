@@ -181,6 +181,10 @@ TEST(Pipeline, SampleLettersLandInTheirCaseFilesOrInClearing) {
   std::string out;
   ASSERT_EQ(home.run({"run", "--until-idle", "--max-seconds", "400"}, &out), 0) << out;
   EXPECT_NE(out.find("pages/s"), std::string::npos);
+  // Progress as it went (not a terminal: plain lines), the last one when everything was done.
+  EXPECT_NE(out.find("zpe run: 0 documents done"), std::string::npos) << out;
+  EXPECT_NE(out.find("zpe run: " + std::to_string(truths.size()) + " documents done"), std::string::npos) << out;
+  EXPECT_NE(out.find("; 0 to go"), std::string::npos) << out;
   expect_samples_filed_correctly(home, truths);
 }
 
