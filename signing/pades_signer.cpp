@@ -18,10 +18,14 @@ using namespace PoDoFo;
 // Room for the CMS in /Contents, which the file carries as hex (two bytes per byte) and
 // pads with zeros: the certificates, the signature value, the signer's issuer name twice
 // (signer identifier and signing-certificate-v2) and 1 KiB for the DER structure and the
-// other attributes, plus a timestamp token (which carries the TSA's certificates) when one
-// is requested. Measured with the test RSA chain: 3,205 bytes of CMS in a 3,936-byte
-// reserve; the old reserve (4 KiB + certificates, 6.4 KB) cost every document 6.5 KB of hex zeros.
-std::size_t signature_reserve(const SigningKey& key, bool timestamped) {
+// other attributes. Measured with the test RSA chain: 3,205 bytes of CMS in a 3,936-byte
+// reserve; the old reserve (4 KiB + certificates, 6.4 KB) cost every document 6.5 KB of
+// hex zeros. A timestamp token (it carries the TSA's certificates) needs room too: 16 KiB
+// before the client has seen one, then its largest token so far and 1 KiB; a token that
+// outgrows that (the TSA changed its certificates) is retried with 16 KiB (sign_pdf).
+constexpr std::size_t kUnknownTokenReserve = 16384;
+
+std::size_t signature_reserve(const SigningKey& key, const TimestampClient* tsa, bool generous) {
   X509* certificate = key.certificate();
   std::size_t bytes = 1024 + static_cast<std::size_t>(i2d_X509(certificate, nullptr));
   for (int i = 0; i < sk_X509_num(key.chain()); ++i) {
@@ -29,7 +33,9 @@ std::size_t signature_reserve(const SigningKey& key, bool timestamped) {
   }
   bytes += 2 * static_cast<std::size_t>(std::max(0, i2d_X509_NAME(X509_get_issuer_name(certificate), nullptr)));
   bytes += static_cast<std::size_t>(std::max(0, EVP_PKEY_size(X509_get0_pubkey(certificate))));
-  return bytes + (timestamped ? 16384 : 0);
+  if (tsa == nullptr) return bytes;
+  const std::size_t seen = tsa->largest_token_bytes();
+  return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + 1024);
 }
 
 std::string common_name(X509* certificate) {
@@ -122,8 +128,11 @@ void add_signature_field(PdfMemDocument& document, PdfSignOutputDevice& device, 
 
 }  // namespace
 
-Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
-                             const PadesOptions& options) {
+namespace {
+
+// One attempt with the given reserve; *too_small when the CMS did not fit into it.
+Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
+                                      const PadesOptions& options, std::size_t reserve, bool* too_small) {
   PdfError::EnableLogging(false);
   PdfError::EnableDebug(false);
   PdfRefCountedBuffer buffer;
@@ -133,7 +142,7 @@ Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, Timest
     PdfMemDocument document;
     document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
     if (document.GetPageCount() < 1) return fail(ErrorKind::kInvalidInput, "the PDF has no page to sign");
-    device.SetSignatureSize(signature_reserve(key, tsa != nullptr));
+    device.SetSignatureSize(reserve);
     if (!options.transfer_note_sha256.empty()) bind_note(document, options.transfer_note_sha256);
     add_signature_field(document, device, key, options);
     document.WriteUpdate(&device, true);
@@ -152,6 +161,7 @@ Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, Timest
     auto cms = build_cades_signature(signed_bytes, key, tsa);
     if (!cms) return fail(cms.error());
     if (cms->size() > device.GetSignatureSize()) {
+      *too_small = true;
       return fail(ErrorKind::kInternal, "the CMS signature (" + std::to_string(cms->size()) +
                                             " bytes) does not fit the reserved space");
     }
@@ -163,6 +173,16 @@ Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, Timest
                                           (name != nullptr ? name : "PoDoFo error") + ")");
   }
   return std::string(buffer.GetBuffer(), output.GetLength());
+}
+
+}  // namespace
+
+Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
+                             const PadesOptions& options) {
+  bool too_small = false;
+  auto signed_pdf = sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, false), &too_small);
+  if (signed_pdf || !too_small || tsa == nullptr) return signed_pdf;
+  return sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, true), &too_small);
 }
 
 }  // namespace zpe::signing

@@ -1,5 +1,6 @@
 #include "signing/timestamp.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <httplib.h>
@@ -135,7 +136,9 @@ Result<std::string> TimestampClient::timestamp(std::string_view data) {
     return fail(ErrorKind::kInvalidInput, "TSA " + config_.url + " answer does not check out (" +
                                               openssl_error_text() + ")");
   }
-  return to_der(TS_RESP_get_token(response.get()), i2d_PKCS7);
+  std::string token = to_der(TS_RESP_get_token(response.get()), i2d_PKCS7);
+  largest_token_bytes_ = std::max(largest_token_bytes_, token.size());
+  return token;
 }
 
 Result<std::string> verify_timestamp_token(std::string_view token_der, std::string_view stamped_data,

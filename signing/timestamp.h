@@ -8,6 +8,7 @@
 // a refused or malformed answer is kInvalidInput. One client per thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,16 +27,22 @@ struct TimestampConfig {
 
 class TimestampClient {
  public:
-  explicit TimestampClient(TimestampConfig config) : config_(std::move(config)) {}
+  // largest_token_seen: what an earlier client of the same TSA received (see below).
+  explicit TimestampClient(TimestampConfig config, std::size_t largest_token_seen = 0)
+      : config_(std::move(config)), largest_token_bytes_(largest_token_seen) {}
 
   // DER of the TimeStampToken (a CMS ContentInfo) over SHA-256(data).
   Result<std::string> timestamp(std::string_view data);
 
   const std::string& url() const { return config_.url; }
+  // The largest token this client has received (0 before the first): the signer sizes the
+  // room it reserves for the next one from it (signing/pades_signer.cpp).
+  std::size_t largest_token_bytes() const { return largest_token_bytes_; }
 
  private:
   Result<std::string> post(const std::string& request_der);
   TimestampConfig config_;
+  std::size_t largest_token_bytes_ = 0;
 };
 
 // Checks a TimeStampToken (DER) over SHA-256(stamped_data): imprint matches, the token's

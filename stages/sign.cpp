@@ -40,6 +40,9 @@ class SignStage final : public Stage {
 
   signing::SignSettings settings_;  // the worker's own (global) settings, for version()
   std::map<std::string, std::unique_ptr<signing::SigningKey>> keys_;  // by key configuration
+  // The largest timestamp token each TSA (by URL) sent this worker: the signer reserves room
+  // for the next one from it instead of 16 KiB of hex zeros per document.
+  std::map<std::string, std::size_t> token_bytes_;
 };
 
 std::string key_identity(const signing::SigningKeyConfig& config) {
@@ -103,8 +106,9 @@ StageOutcome SignStage::run(const StageContext& context) {
   signing::PadesOptions options = settings.pades;
   options.transfer_note_sha256 = *note_sha;
   std::optional<signing::TimestampClient> tsa;
-  if (!settings.tsa.url.empty()) tsa.emplace(settings.tsa);
+  if (!settings.tsa.url.empty()) tsa.emplace(settings.tsa, token_bytes_[settings.tsa.url]);
   auto signed_pdf = signing::sign_pdf(*pdf, **signer, tsa ? &*tsa : nullptr, options);
+  if (tsa) token_bytes_[settings.tsa.url] = tsa->largest_token_bytes();
   if (!signed_pdf) {
     const ErrorKind kind = signed_pdf.error().kind;
     return stage_failure(kind == ErrorKind::kUnavailable ? FailureKind::kRetryable : FailureKind::kFinal,
