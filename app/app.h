@@ -90,6 +90,9 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
 void add_web_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
+// `zpe config reference` (docs/CONFIG.md) and `zpe config check FILE` (app/cmd_config.cpp).
+void add_config_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
 // `zpe paths`: the config, home and named files as this binary resolves them (app/cmd_paths.cpp).
 void add_paths_command(CLI::App& app, GlobalOptions& options, Action& action);
 

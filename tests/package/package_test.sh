@@ -59,7 +59,7 @@ for path in /usr/bin/zpe /etc/zpe/zpe.toml \
             /lib/systemd/system/zpe-egvp.service /lib/systemd/system/zpe-web.service \
             /lib/systemd/system/zpe.service.d/50-zpe-hardening.conf \
             /lib/systemd/system/zpe-.service.d/50-zpe-hardening.conf \
-            /usr/lib/sysusers.d/zpe.conf /usr/share/doc/zpe/OPERATIONS.md /usr/share/doc/zpe/README.md; do
+            /usr/lib/sysusers.d/zpe.conf /usr/share/doc/zpe/OPERATIONS.md /usr/share/doc/zpe/README.md /usr/share/doc/zpe/CONFIG.md; do
   grep -qxF "$path" "$scratch/contents" && pass "contains $path" || fail "the package lacks $path"
 done
 # Only what an installed zpe needs: no test binaries, benches, /usr/local or the home itself.
