@@ -105,6 +105,8 @@ struct EgvpSetup {
   EgvpSettings settings;
 };
 std::optional<EgvpSetup> load_egvp_setup(const Environment& env);
+// The same as a value: the error names what is wrong (`zpe config check` points it at a line).
+Result<EgvpSetup> read_egvp_setup(const Environment& env);
 // `zpe status`'s court-mailbox part: reads receipts, then prints (or adds to *as_json) the
 // packages waiting for a receipt, overdue and failed.
 void report_egvp_status(JobStore& jobs, const Environment& env, nlohmann::json* as_json);

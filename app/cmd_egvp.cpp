@@ -17,21 +17,24 @@
 
 namespace zpe::app {
 
-std::optional<EgvpSetup> load_egvp_setup(const Environment& env) {
+Result<EgvpSetup> read_egvp_setup(const Environment& env) {
   const auto egvp = env.config.json().value("egvp", nlohmann::json::object());
   const std::string configured = egvp.value("codelists", std::string("data/xjustiz"));
   const auto dir = resolve_settings_path(configured, {{"home", env.home.root.string()}});
   auto lists = load_xjustiz_code_lists(dir);
-  if (!lists) {
-    spdlog::error("egvp: {}", lists.error().message);
-    return std::nullopt;
-  }
+  if (!lists) return fail(lists.error());
   auto settings = read_egvp_settings(env.config, env.home.root, *lists);
-  if (!settings) {
-    spdlog::error("egvp: {}", settings.error().message);
+  if (!settings) return fail(settings.error());
+  return EgvpSetup{std::move(*lists), std::move(*settings)};
+}
+
+std::optional<EgvpSetup> load_egvp_setup(const Environment& env) {
+  auto setup = read_egvp_setup(env);
+  if (!setup) {
+    spdlog::error("egvp: {}", setup.error().message);
     return std::nullopt;
   }
-  return EgvpSetup{std::move(*lists), std::move(*settings)};
+  return std::move(*setup);
 }
 
 namespace {
