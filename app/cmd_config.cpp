@@ -89,7 +89,7 @@ std::optional<std::string> read_text(const std::string& path) {
 }
 
 int check_config(const GlobalOptions& options, const std::string& path) {
-  set_up_logging("config", options.log_level);  // what the validators log goes to stderr; problems to stdout
+  set_up_logging("config", options);  // what the validators log goes to stderr; problems to stdout
   const auto text = read_text(path);
   if (!text) {
     std::fprintf(stderr, "%s: cannot read the file\n", path.c_str());

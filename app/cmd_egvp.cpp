@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "pipeline/log_format.h"
 #include "stages/settings_path.h"
 
 namespace zpe::app {
@@ -163,7 +164,7 @@ int list(const GlobalOptions& options, const EgvpOptions& o) {
 int run_loop(const GlobalOptions& options, const EgvpOptions& o) {
   auto out = open_outbox(options, true);
   if (!out) return kBadArgs;
-  set_up_logging("egvp", options.log_level);
+  set_up_logging("egvp", options);
   install_stop_signals();
   while (!stop_flag().load()) {
     const int64_t now = now_ms();
@@ -171,12 +172,12 @@ int run_loop(const GlobalOptions& options, const EgvpOptions& o) {
       spdlog::error("egvp: {}", sent.error().message);
     } else {
       for (const auto& p : sent->written) spdlog::info("egvp: package {} for court {} written", p.package_id, p.court_id);
-      for (const auto& why : sent->refused) spdlog::warn("egvp: refused {}", why);
+      for (const auto& why : sent->refused) spdlog::warn("egvp: refused {}", mask_case_numbers(why));
     }
     if (auto found = out->outbox->collect_receipts(now); !found) {
       spdlog::error("egvp: {}", found.error().message);
     } else {
-      for (const auto& problem : found->problems) spdlog::warn("egvp: {}", problem);
+      for (const auto& problem : found->problems) spdlog::warn("egvp: {}", mask_case_numbers(problem));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
   }

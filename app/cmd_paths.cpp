@@ -54,7 +54,7 @@ std::string config_source(const GlobalOptions& options) {
 }
 
 int print_paths(const GlobalOptions& options) {
-  set_up_logging("paths", options.log_level);
+  set_up_logging("paths", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   const nlohmann::json settings = {{"home", env->home.root.string()}};
