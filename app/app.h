@@ -32,6 +32,7 @@ struct GlobalOptions {
   std::string home;
   std::string config;
   std::string log_level = "info";
+  std::string log_format = "text";  // "text" or "json" (pipeline/log_format.h)
 };
 
 struct Environment {
@@ -42,8 +43,9 @@ struct Environment {
 // Loads config (--config, else $ZPE_CONFIG, else embedded defaults) and resolves home.
 // Prints the error and returns nothing when the config is bad.
 std::optional<Environment> load_environment(const GlobalOptions& options);
-// Logging to stderr as "<time> <process> <level>: message".
-void set_up_logging(const std::string& process, const std::string& level);
+// Logging to stderr at --log-level, as "<time> <process>[<pid>] <level>: message" or, with
+// --log-format json, one JSON object a line (pipeline/log_format.h).
+void set_up_logging(const std::string& process, const GlobalOptions& options);
 // SIGTERM and SIGINT set this flag; loops poll it.
 const std::atomic<bool>& stop_flag();
 void install_stop_signals();
@@ -51,7 +53,7 @@ void install_stop_signals();
 std::string cli_actor();
 // A time in ms since the epoch as local "YYYY-MM-DD HH:MM:SS" (app/cmd_inspect.cpp).
 std::string local_time(int64_t ms);
-// Arguments that make a child process see the same home, config and log level.
+// Arguments that make a child process see the same home, config, log level and log format.
 std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env);
 
 // The job store of the environment's home, for commands that read or feed it. With
@@ -95,6 +97,9 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
 void add_web_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
+// `zpe config reference` (docs/CONFIG.md) and `zpe config check FILE` (app/cmd_config.cpp).
+void add_config_commands(CLI::App& app, GlobalOptions& options, Action& action);
+
 // `zpe paths`: the config, home and named files as this binary resolves them (app/cmd_paths.cpp).
 void add_paths_command(CLI::App& app, GlobalOptions& options, Action& action);
 
@@ -107,6 +112,8 @@ struct EgvpSetup {
   EgvpSettings settings;
 };
 std::optional<EgvpSetup> load_egvp_setup(const Environment& env);
+// The same as a value: the error names what is wrong (`zpe config check` points it at a line).
+Result<EgvpSetup> read_egvp_setup(const Environment& env);
 // `zpe status`'s court-mailbox part: reads receipts, then prints (or adds to *as_json) the
 // packages waiting for a receipt, overdue and failed.
 void report_egvp_status(JobStore& jobs, const Environment& env, nlohmann::json* as_json);

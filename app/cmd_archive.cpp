@@ -93,7 +93,7 @@ int verify_archive(const GlobalOptions& options, const std::string& document_id,
 int run_archiver(const GlobalOptions& options) {
   auto opened = open_store(options, true);
   if (!opened) return kBadArgs;
-  set_up_logging("archiver", options.log_level);
+  set_up_logging("archiver", options);
   BlobStore blobs(opened->env.home.blobs());
   install_stop_signals();
   std::set<std::string> refused;  // packages an operator must look at; logged once

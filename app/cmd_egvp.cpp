@@ -13,25 +13,29 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "pipeline/log_format.h"
 #include "stages/settings_path.h"
 
 namespace zpe::app {
 
-std::optional<EgvpSetup> load_egvp_setup(const Environment& env) {
+Result<EgvpSetup> read_egvp_setup(const Environment& env) {
   const auto egvp = env.config.json().value("egvp", nlohmann::json::object());
   const std::string configured = egvp.value("codelists", std::string("data/xjustiz"));
   const auto dir = resolve_settings_path(configured, {{"home", env.home.root.string()}});
   auto lists = load_xjustiz_code_lists(dir);
-  if (!lists) {
-    spdlog::error("egvp: {}", lists.error().message);
-    return std::nullopt;
-  }
+  if (!lists) return fail(lists.error());
   auto settings = read_egvp_settings(env.config, env.home.root, *lists);
-  if (!settings) {
-    spdlog::error("egvp: {}", settings.error().message);
+  if (!settings) return fail(settings.error());
+  return EgvpSetup{std::move(*lists), std::move(*settings)};
+}
+
+std::optional<EgvpSetup> load_egvp_setup(const Environment& env) {
+  auto setup = read_egvp_setup(env);
+  if (!setup) {
+    spdlog::error("egvp: {}", setup.error().message);
     return std::nullopt;
   }
-  return EgvpSetup{std::move(*lists), std::move(*settings)};
+  return std::move(*setup);
 }
 
 namespace {
@@ -160,7 +164,7 @@ int list(const GlobalOptions& options, const EgvpOptions& o) {
 int run_loop(const GlobalOptions& options, const EgvpOptions& o) {
   auto out = open_outbox(options, true);
   if (!out) return kBadArgs;
-  set_up_logging("egvp", options.log_level);
+  set_up_logging("egvp", options);
   install_stop_signals();
   while (!stop_flag().load()) {
     const int64_t now = now_ms();
@@ -168,12 +172,12 @@ int run_loop(const GlobalOptions& options, const EgvpOptions& o) {
       spdlog::error("egvp: {}", sent.error().message);
     } else {
       for (const auto& p : sent->written) spdlog::info("egvp: package {} for court {} written", p.package_id, p.court_id);
-      for (const auto& why : sent->refused) spdlog::warn("egvp: refused {}", why);
+      for (const auto& why : sent->refused) spdlog::warn("egvp: refused {}", mask_case_numbers(why));
     }
     if (auto found = out->outbox->collect_receipts(now); !found) {
       spdlog::error("egvp: {}", found.error().message);
     } else {
-      for (const auto& problem : found->problems) spdlog::warn("egvp: {}", problem);
+      for (const auto& problem : found->problems) spdlog::warn("egvp: {}", mask_case_numbers(problem));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(o.interval_ms));
   }

@@ -27,7 +27,7 @@ std::string local_time(int64_t ms) {
 }
 
 std::optional<Opened> open_store(const GlobalOptions& options, bool create) {
-  set_up_logging("zpe", options.log_level);
+  set_up_logging("zpe", options);
   auto env = load_environment(options);
   if (!env) return std::nullopt;
   if (!create && !std::filesystem::exists(env->home.job_store())) {

@@ -13,36 +13,38 @@ namespace zpe::app {
 
 namespace {
 
+// Files named by the config; their values (the defaults' where a file sets none) come from
+// the merged config itself.
 struct NamedFile {
-  const char* section;   // the config table, as [a.b]
-  const char* key;       // the key in it
-  const char* fallback;  // its embedded default when the table leaves it out
-  bool required;         // the pipeline cannot run without it
+  const char* key;  // where it sits in the config, as a JSON pointer
+  bool required;    // the pipeline cannot run without it
   const char* if_missing;
 };
 
 constexpr NamedFile kNamedFiles[] = {
-    {"stages.classify", "model", "models/default-doctype-v1.json", true, "install zpe's models/ or set the key"},
-    {"egvp", "codelists", "data/xjustiz", true, "install zpe's data/xjustiz/ or set the key"},
-    {"egvp.inbound", "code_lists", "data/xjustiz", true, "install zpe's data/xjustiz/ or set the key"},
-    {"stages.ocr", "pdf_font", "/usr/share/tesseract-ocr/5/tessdata/pdf.ttf", true, "apt install libtesseract5"},
-    {"stages.ocr", "icc_profile", "/usr/share/color/icc/sRGB.icc", true, "apt install icc-profiles-free"},
-    {"stages.route", "registry", "registry/cases.csv", false,
+    {"/stages/classify/model", true, "install zpe's models/ or set the key"},
+    {"/egvp/codelists", true, "install zpe's data/xjustiz/ or set the key"},
+    {"/egvp/inbound/code_lists", true, "install zpe's data/xjustiz/ or set the key"},
+    {"/stages/ocr/pdf_font", true, "apt install libtesseract5"},
+    {"/stages/ocr/icc_profile", true, "apt install icc-profiles-free"},
+    {"/stages/route/registry", false,
      "every document goes to CLEARING until a case registry is there (zpe registry import)"},
 };
 
-std::string configured_value(const nlohmann::json& root, const NamedFile& file) {
-  const nlohmann::json* table = &root;
-  std::string section = file.section;
-  for (std::size_t start = 0; start <= section.size();) {
-    const auto dot = section.find('.', start);
-    const auto part = section.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!table->is_object() || !table->contains(part)) return file.fallback;
-    table = &(*table)[part];
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return table->is_object() ? table->value(file.key, std::string(file.fallback)) : file.fallback;
+std::string configured_value(const Config& config, const NamedFile& file) {
+  const nlohmann::json::json_pointer pointer(file.key);
+  const nlohmann::json& root = config.json();
+  return root.contains(pointer) && root.at(pointer).is_string() ? root.at(pointer).get<std::string>() : "";
+}
+
+// "/stages/classify/model" as the config writes it: "[stages.classify] model".
+std::string key_name(const NamedFile& file) {
+  std::string table = file.key + 1;
+  const auto last = table.rfind('/');
+  const std::string key = table.substr(last + 1);
+  table.resize(last);
+  for (char& c : table) c = c == '/' ? '.' : c;
+  return "[" + table + "] " + key;
 }
 
 std::string config_source(const GlobalOptions& options) {
@@ -52,7 +54,7 @@ std::string config_source(const GlobalOptions& options) {
 }
 
 int print_paths(const GlobalOptions& options) {
-  set_up_logging("paths", options.log_level);
+  set_up_logging("paths", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   const nlohmann::json settings = {{"home", env->home.root.string()}};
@@ -62,11 +64,11 @@ int print_paths(const GlobalOptions& options) {
   std::printf("\n");
   int missing_required = 0;
   for (const auto& file : kNamedFiles) {
-    const auto configured = configured_value(env->config.json(), file);
+    const auto configured = configured_value(env->config, file);
     const auto resolved = resolve_settings_path(configured, settings);
     std::error_code error;
     const bool found = std::filesystem::exists(resolved, error);
-    std::printf("[%s] %s = \"%s\" -> %s%s%s\n", file.section, file.key, configured.c_str(), resolved.c_str(),
+    std::printf("%s = \"%s\" -> %s%s%s\n", key_name(file).c_str(), configured.c_str(), resolved.c_str(),
                 found ? "" : "  MISSING: ", found ? "" : file.if_missing);
     if (!found && file.required) ++missing_required;
   }

@@ -44,7 +44,7 @@ int report(const Error& error) {
 // Opens the registry the options name; prints why not. kCreate for the commands that write.
 std::unique_ptr<CaseRegistryDb> open_registry(const GlobalOptions& options, const RegistryOptions& o,
                                               CaseRegistryDb::OpenMode mode, int* exit_code) {
-  set_up_logging("zpe", options.log_level);
+  set_up_logging("zpe", options);
   auto env = load_environment(options);
   if (!env) {
     *exit_code = kBadArgs;

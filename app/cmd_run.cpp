@@ -165,7 +165,7 @@ void print_web_hint(const Environment& env) {
 }
 
 int run_all(const GlobalOptions& options, const RunOptions& run) {
-  set_up_logging("run", options.log_level);
+  set_up_logging("run", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   // A court directory naming a court that is not in GDS.Gerichte is refused at start-up.

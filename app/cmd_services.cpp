@@ -28,7 +28,7 @@ std::string host_name() {
 }
 
 int run_dispatcher(const GlobalOptions& options) {
-  set_up_logging("dispatcher", options.log_level);
+  set_up_logging("dispatcher", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (auto st = env->home.create(env->config.tenants()); !st) {
@@ -53,7 +53,7 @@ int run_dispatcher(const GlobalOptions& options) {
 }
 
 int run_worker(const GlobalOptions& options, const std::string& stage_name, std::string endpoint) {
-  set_up_logging("worker-" + stage_name, options.log_level);
+  set_up_logging("worker-" + stage_name, options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (endpoint.empty()) endpoint = env->config.dispatcher_endpoint();
@@ -101,7 +101,7 @@ class SpaceGatedInbox : public WatchedInbox {
 };
 
 int run_intake(const GlobalOptions& options) {
-  set_up_logging("intake", options.log_level);
+  set_up_logging("intake", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (auto st = env->home.create(env->config.tenants()); !st) {
@@ -155,7 +155,7 @@ struct SinkOptions {
 };
 
 int run_sink(const GlobalOptions& options, const SinkOptions& o) {
-  set_up_logging("casefile-sink", options.log_level);
+  set_up_logging("casefile-sink", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   const std::string endpoint = o.connect.empty() ? env->config.feed_endpoint() : o.connect;

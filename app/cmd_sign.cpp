@@ -29,7 +29,7 @@ std::optional<std::string> read_file(const std::string& path) {
 }
 
 int sign(const GlobalOptions& options, const std::string& in, const std::string& out, const std::string& note) {
-  set_up_logging("zpe", options.log_level);
+  set_up_logging("zpe", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   auto settings = signing::parse_sign_settings(env->config.json()["stages"].value("sign", nlohmann::json::object()));
@@ -70,7 +70,7 @@ int sign(const GlobalOptions& options, const std::string& in, const std::string&
 
 int verify(const GlobalOptions& options, const std::string& file, std::vector<std::string> trust,
            bool require_timestamp, const std::string& note) {
-  set_up_logging("zpe", options.log_level);
+  set_up_logging("zpe", options);
   if (trust.empty()) {
     auto env = load_environment(options);
     if (!env) return kBadArgs;
@@ -95,7 +95,7 @@ int verify(const GlobalOptions& options, const std::string& file, std::vector<st
 }
 
 int test_tsa(const GlobalOptions& options, const std::string& cert, const std::string& key, int port) {
-  set_up_logging("zpe-test-tsa", options.log_level);
+  set_up_logging("zpe-test-tsa", options);
   install_stop_signals();
   auto tsa = signing::TestTsa::start(cert, key, port);
   if (!tsa) {

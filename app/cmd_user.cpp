@@ -86,7 +86,7 @@ struct UsersOpened {
 };
 
 std::optional<UsersOpened> open_users(const GlobalOptions& options, int* rc) {
-  set_up_logging("zpe", options.log_level);
+  set_up_logging("zpe", options);
   auto env = load_environment(options);
   *rc = kBadArgs;
   if (!env) return std::nullopt;

@@ -18,7 +18,7 @@ struct WebOptions {
 };
 
 int run_web(const GlobalOptions& options, const WebOptions& web_options) {
-  set_up_logging("web", options.log_level);
+  set_up_logging("web", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   auto settings = web::read_web_settings(env->config);

@@ -2,10 +2,10 @@
 #include <cstdlib>
 #include <csignal>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "pipeline/log_format.h"
 #include "pipeline/process_memory.h"
 #include "stages/routing_rules.h"
 
@@ -27,11 +27,9 @@ void install_stop_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-void set_up_logging(const std::string& process, const std::string& level) {
-  auto logger = spdlog::stderr_color_mt(process);
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %n[%P] %^%l%$: %v");
-  logger->set_level(spdlog::level::from_str(level));
-  spdlog::set_default_logger(logger);
+void set_up_logging(const std::string& process, const GlobalOptions& options) {
+  const auto format = parse_log_format(options.log_format);  // checked by CLI11 and in main()
+  set_up_process_logger(process, format ? *format : LogFormat::kText, spdlog::level::from_str(options.log_level));
 }
 
 std::optional<Environment> load_environment(const GlobalOptions& options) {
@@ -64,7 +62,8 @@ std::string cli_actor() {
 }
 
 std::vector<std::string> child_base_args(const GlobalOptions& options, const Environment& env) {
-  std::vector<std::string> args = {"--home", env.home.root.string(), "--log-level", options.log_level};
+  std::vector<std::string> args = {"--home", env.home.root.string(), "--log-level", options.log_level,
+                                   "--log-format", options.log_format};
   if (!options.config.empty()) {
     args.push_back("--config");
     args.push_back(std::filesystem::absolute(options.config).string());
@@ -82,12 +81,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions options;
   if (const char* level = std::getenv("ZPE_LOG_LEVEL")) options.log_level = level;
+  // An unknown $ZPE_LOG_FORMAT is ignored rather than handed to every child.
+  if (const char* format = std::getenv("ZPE_LOG_FORMAT"); format && zpe::parse_log_format(format)) {
+    options.log_format = format;
+  }
   app.add_option("--home", options.home, "home folder with inbox/, var/, quarantine/, casefiles/ "
                                          "(default: $ZPE_HOME or ./zpe-home)");
   app.add_option("--config", options.config, "config file overriding the embedded defaults "
                                              "(default: $ZPE_CONFIG; see config/zpe.toml)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--log-format", options.log_format, "text (default) or json: one JSON object a line with time, "
+                                                     "level, process, message and a document's id and tenant "
+                                                     "(default: $ZPE_LOG_FORMAT or text)")
+      ->check(CLI::IsMember({"text", "json"}));
   app.set_version_flag("--version", "zpe " ZPE_VERSION);
   app.fallthrough();
   Action action;
@@ -106,6 +113,7 @@ int main(int argc, char** argv) {
   add_user_commands(app, options, action);
   add_egvp_commands(app, options, action);
   add_paths_command(app, options, action);
+  add_config_commands(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

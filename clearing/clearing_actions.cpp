@@ -142,7 +142,7 @@ Result<DocumentRow> ClearingDesk::release_row(const DocumentRow& row, const Oper
   change.detail = {{"corrections", changed}, {"held_reason", row.reason}};
   if (!court_id.empty()) change.detail["court_id"] = court_id;
   change.resume_stage = *resume;
-  return jobs_.apply_operator_change(change);
+  return apply_and_log(jobs_, change, row.tenant);
 }
 
 Result<DocumentRow> ClearingDesk::file_anyway(const Scope& scope, const Operator& who, const std::string& document_id,
@@ -174,7 +174,7 @@ Result<DocumentRow> ClearingDesk::file_anyway(const Scope& scope, const Operator
   OperatorChange change = decision(*row, who, version, "filed_anyway", "QUEUED", op);
   change.detail = {{"held_reason", row->reason}, {"held_at", held->stage}, {"note", note}};
   change.resume_stage = *resume;
-  return jobs_.apply_operator_change(change);
+  return apply_and_log(jobs_, change, row->tenant);
 }
 
 Result<DocumentRow> ClearingDesk::request_rescan(const Scope& scope, const Operator& who,
@@ -190,7 +190,7 @@ Result<DocumentRow> ClearingDesk::request_rescan(const Scope& scope, const Opera
   change.detail = {{"note", note}, {"held_reason", row->reason}};
   change.reason = "rescan requested by " + who.name + ": " + note + " — drop the rescan with manifest {\"rescan_of\": \"" +
                   row->id + "\"}";
-  return jobs_.apply_operator_change(change);
+  return apply_and_log(jobs_, change, row->tenant);
 }
 
 Result<DocumentRow> ClearingDesk::reject(const Scope& scope, const Operator& who, const std::string& document_id,
@@ -206,7 +206,7 @@ Result<DocumentRow> ClearingDesk::reject(const Scope& scope, const Operator& who
   change.from_states = {"CLEARING", "RESCAN_REQUESTED"};
   change.detail = {{"reason", reason}, {"held_reason", row->reason}};
   change.reason = "rejected by " + who.name + ": " + reason;
-  return jobs_.apply_operator_change(change);
+  return apply_and_log(jobs_, change, row->tenant);
 }
 
 Result<DocumentRow> ClearingDesk::link_rescan(const Scope& scope, const Operator& who, const std::string& rescan_id,
@@ -218,7 +218,9 @@ Result<DocumentRow> ClearingDesk::link_rescan(const Scope& scope, const Operator
   OperatorChange change = decision(*rescan, who, version, "rescan_linked", rescan->state, json());
   change.from_states = {"QUEUED", "RUNNING", "CLEARING", "FILED"};
   change.patch = json::object();  // the job store sets rescan_of itself
-  return jobs_.link_rescan_by_operator(change, replaces_id);
+  auto linked = jobs_.link_rescan_by_operator(change, replaces_id);
+  log_operator_action(change, rescan->tenant, linked ? nullptr : &linked.error());
+  return linked;
 }
 
 }  // namespace zpe::clearing

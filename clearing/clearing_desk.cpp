@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <regex>
 
+#include <spdlog/spdlog.h>
+
 #include "classifiers/case_number.h"
+#include "clearing/decision.h"
 #include "connectors/case_registry_source.h"
+#include "pipeline/log_format.h"
 #include "stages/settings_path.h"
 
 namespace zpe::clearing {
@@ -175,6 +179,22 @@ Result<std::vector<EgvpPackage>> ClearingDesk::overdue_court_packages(const Scop
     if (now_ms - package.written_ms > timeout_ms) overdue.push_back(std::move(package));
   }
   return overdue;
+}
+
+void log_operator_action(const OperatorChange& change, const std::string& tenant, const Error* refused) {
+  if (refused != nullptr) {
+    log_about_document(spdlog::level::info, change.document_id, tenant, "clearing: {} {} {} (tenant {}) refused: {}",
+                       change.actor, change.action, change.document_id, tenant, mask_case_numbers(refused->message));
+  } else {
+    log_about_document(spdlog::level::info, change.document_id, tenant, "clearing: {} {} {} (tenant {}) -> {}",
+                       change.actor, change.action, change.document_id, tenant, change.new_state);
+  }
+}
+
+Result<DocumentRow> apply_and_log(JobStore& jobs, const OperatorChange& change, const std::string& tenant) {
+  auto applied = jobs.apply_operator_change(change);
+  log_operator_action(change, tenant, applied ? nullptr : &applied.error());
+  return applied;
 }
 
 }  // namespace zpe::clearing

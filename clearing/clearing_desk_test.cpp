@@ -8,6 +8,7 @@
 #include <leptonica/allheaders.h>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/testing_full_disk.h"
 #include "stages/page_image.h"
 
 namespace zpe::clearing {
@@ -105,6 +106,26 @@ TEST_F(ClearingDeskTest, ReleaseRefusesAMalformedCaseNumberAndRecordsTheOperator
   EXPECT_EQ(c["value"], "8513179-224");
   EXPECT_EQ(c["source"], "operator");
   EXPECT_EQ(c["by"], "alice");
+}
+
+TEST_F(ClearingDeskTest, EveryOperatorActionIsOneLogLineNamingTheOperatorDocumentAndAction) {
+  zpe::testing::LogLines log;
+  const std::string id = held("default", 2);
+  const Scope scope{false, {"default"}};
+  const int64_t seen = jobs_->get(id)->version;
+  ASSERT_TRUE(desk_->rotate_page(scope, {"alice"}, id, seen, 1, 90));
+  auto refused = desk_->reject(scope, {"bob"}, id, seen, "letter of Max Mustermann, case 8513179-224");
+  ASSERT_FALSE(refused);
+  ASSERT_TRUE(desk_->reject(scope, {"bob"}, id, jobs_->get(id)->version, "letter of Max Mustermann, case 8513179-224"));
+  const auto lines = log.containing("clearing: ");  // "level message\n"
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "info clearing: operator:alice page_rotated " + id + " (tenant default) -> CLEARING\n");
+  EXPECT_TRUE(lines[1].starts_with("info clearing: operator:bob rejected " + id + " (tenant default) refused: ")) << lines[1];
+  EXPECT_EQ(lines[2], "info clearing: operator:bob rejected " + id + " (tenant default) -> REJECTED\n");
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("Mustermann"), std::string::npos) << "what the operator typed stays in the audit trail";
+    EXPECT_EQ(line.find("8513179"), std::string::npos);
+  }
 }
 
 TEST_F(ClearingDeskTest, SendToCourtNeedsACourtOfTheTenantsDirectoryAndRecordsIt) {

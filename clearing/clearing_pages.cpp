@@ -140,7 +140,7 @@ Result<DocumentRow> ClearingDesk::rotate_page(const Scope& scope, const Operator
   edited["transforms"].push_back({{"op", "rotate"}, {"degrees_clockwise", degrees}, {"source", "operator"},
                                   {"by", who.name}});
   json detail = {{"page", page}, {"degrees_clockwise", degrees}, {"blob", *sha}};
-  return jobs_.apply_operator_change(page_edit(*row, who, version, "page_rotated", detail, std::move(pages)));
+  return apply_and_log(jobs_, page_edit(*row, who, version, "page_rotated", detail, std::move(pages)), row->tenant);
 }
 
 Result<DocumentRow> ClearingDesk::drop_page(const Scope& scope, const Operator& who, const std::string& document_id,
@@ -161,7 +161,7 @@ Result<DocumentRow> ClearingDesk::drop_page(const Scope& scope, const Operator& 
   json& dropped = change.patch["operator"]["dropped_source_pages"];
   if (!dropped.is_array()) dropped = json::array();
   dropped.push_back(entry->value("source_page", json(page)));
-  return jobs_.apply_operator_change(change);
+  return apply_and_log(jobs_, change, row->tenant);
 }
 
 Result<std::vector<std::string>> ClearingDesk::resplit(const Scope& scope, const Operator& who,
@@ -222,7 +222,9 @@ Result<std::vector<std::string>> ClearingDesk::resplit(const Scope& scope, const
   const auto& stages = config_.stages();
   const auto at = std::find(stages.begin(), stages.end(), "split");
   const std::string next = at != stages.end() && at + 1 != stages.end() ? *(at + 1) : stages.front();
-  return jobs_.resplit(change, next);
+  auto made = jobs_.resplit(change, next);
+  log_operator_action(change, row->tenant, made ? nullptr : &made.error());
+  return made;
 }
 
 }  // namespace zpe::clearing

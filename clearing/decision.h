@@ -10,6 +10,15 @@
 
 namespace zpe::clearing {
 
+// The log line of an operator's action (clearing_desk.cpp): "clearing: operator:alice
+// rejected D… (tenant t) -> REJECTED", or "... refused: why" when `refused` is set. No
+// free text the operator typed and no case number in full.
+void log_operator_action(const OperatorChange& change, const std::string& tenant, const Error* refused);
+
+// Every action that changes one document ends here: the job store applies it (one
+// transaction with its audit record), then the action's log line is written.
+Result<DocumentRow> apply_and_log(JobStore& jobs, const OperatorChange& change, const std::string& tenant);
+
 // An OperatorChange from CLEARING for `row` as `who` saw it at `version`, setting the
 // record's "operator" part to `operator_part`; callers add detail, reason, resume stage.
 inline OperatorChange decision(const DocumentRow& row, const Operator& who, int64_t version, std::string action,

@@ -23,7 +23,7 @@ foreach(dropin_dir zpe.service.d zpe-.service.d)
   install(FILES ${CMAKE_SOURCE_DIR}/packaging/systemd/zpe-.service.d/50-zpe-hardening.conf
           DESTINATION /lib/systemd/system/${dropin_dir})
 endforeach()
-install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/OPERATIONS.md
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/OPERATIONS.md ${CMAKE_SOURCE_DIR}/docs/CONFIG.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(ZPE_PACKAGE_MAINTAINER "ZPE maintainers <root@localhost>" CACHE STRING

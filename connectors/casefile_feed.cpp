@@ -42,7 +42,8 @@ Status CasefileFeed::bind() {
 void CasefileFeed::handle(const protocol::Frames& f, int64_t now) {
   using namespace protocol;
   if (f.size() < 3 || f[1] != kFeedVersion) {
-    spdlog::warn("case-file feed: ignoring a malformed message ({} frames)", f.size());
+    repeated_warnings_.log(spdlog::level::warn, "case-file feed: malformed messages",
+                           "case-file feed: ignoring a malformed message (" + std::to_string(f.size()) + " frames)");
     return;
   }
   const std::string& identity = f[0];
@@ -71,7 +72,8 @@ void CasefileFeed::handle(const protocol::Frames& f, int64_t now) {
       send_frames(socket_, {identity, kFeedVersion, kError, f[3], bytes.error().message});
     }
   } else {
-    spdlog::warn("case-file feed: unknown command '{}'", command);
+    repeated_warnings_.log(spdlog::level::warn, "case-file feed: unknown commands",
+                           "case-file feed: unknown command '" + command.substr(0, 32) + "'");
   }
 }
 
@@ -98,6 +100,7 @@ void CasefileFeed::send_events(const std::string& identity, Consumer& consumer, 
 }
 
 void CasefileFeed::tick(int64_t now) {
+  repeated_warnings_.flush();
   // Events go to the consumer heard from most recently; the others are standbys.
   std::string best;
   uint64_t best_order = 0;

@@ -19,6 +19,7 @@
 
 #include "pipeline/blob_store.h"
 #include "pipeline/job_store.h"
+#include "pipeline/log_rate_limit.h"
 #include "pipeline/protocol.h"
 
 namespace zpe {
@@ -48,6 +49,7 @@ class CasefileFeed {
   int64_t redeliver_ms_;
   std::map<std::string, Consumer> consumers_;
   uint64_t heard_counter_ = 0;
+  LogRateLimit repeated_warnings_{5, 10000};  // malformed messages, unknown commands: a few lines, then a count
 };
 
 }  // namespace zpe

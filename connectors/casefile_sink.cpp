@@ -10,6 +10,7 @@
 #include "pipeline/blob_store.h"
 #include "pipeline/durable_file.h"
 #include "pipeline/job_store.h"
+#include "pipeline/log_format.h"
 #include "pipeline/protocol.h"
 
 namespace zpe {
@@ -157,7 +158,7 @@ bool CasefileSink::consume(const std::string& event_id, const std::string& paylo
     spdlog::warn("casefile-sink: event {} is number {} of case {} (tenant {}), but number {} is the last written: "
                  "held until the missing ones arrive (`zpe events list --tenant {}` shows them; "
                  "`zpe events replay --since EVENT_ID` sends them again)",
-                 event_id, case_seq, case_number, tenant, known->second, tenant);
+                 event_id, case_seq, mask_case_number(case_number), tenant, known->second, tenant);
     return false;
   }
   auto delivered = deliver(event_id, event);
@@ -173,9 +174,11 @@ bool CasefileSink::consume(const std::string& event_id, const std::string& paylo
   ++counters_.written;
   seen_events_.insert(event_id);
   if (case_seq > 0) last_case_seq_[key] = std::max(last_case_seq_[key], case_seq);
-  spdlog::info("casefile-sink: filed {} in case {} of tenant {} (event {}, number {} of the case{})",
-               event.value("document_id", ""), case_number, tenant, event_id, case_seq,
-               event.value("replay", false) ? ", replayed" : "");
+  const std::string document_id = event.value("document_id", "");
+  log_about_document(spdlog::level::info, document_id, tenant,
+                     "casefile-sink: filed {} in case {} of tenant {} (event {}, number {} of the case{})", document_id,
+                     mask_case_number(case_number), tenant, event_id, case_seq,
+                     event.value("replay", false) ? ", replayed" : "");
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include "classifiers/case_number.h"
 #include "connectors/xjustiz_inbound.h"
 #include "pipeline/intake.h"
+#include "pipeline/log_format.h"
 #include "pipeline/quarantine.h"
 
 namespace zpe {
@@ -243,8 +244,9 @@ int EgvpIntake::scan_once(int64_t now) {
       }
       ++taken;
       if (result->quarantined) {
-        spdlog::warn("egvp intake: {} quarantined as {}: {}", path.filename().string(), result->document_ids.front(),
-                     result->reason);
+        log_about_document(spdlog::level::warn, result->document_ids.front(), tenant,
+                           "egvp intake: {} quarantined as {} (tenant {}): {}", path.filename().string(),
+                           result->document_ids.front(), tenant, mask_case_numbers(result->reason));
       } else {
         spdlog::info("egvp intake: {} ingested as {} document(s) (tenant {})", path.filename().string(),
                      result->document_ids.size(), tenant);

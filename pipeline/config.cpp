@@ -5,9 +5,9 @@
 
 #include <toml++/toml.h>
 
-namespace zpe {
+#include "pipeline/default_config.h"
 
-extern const char* const kDefaultConfigToml;
+namespace zpe {
 
 namespace {
 

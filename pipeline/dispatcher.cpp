@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "connectors/casefile_event.h"
+#include "pipeline/log_format.h"
 #include "pipeline/quarantine.h"
 
 namespace zpe {
@@ -10,6 +11,11 @@ namespace zpe {
 namespace {
 constexpr int64_t kPeerTimeoutMs = 6000;  // an idle worker re-sends READY every 2 s
 constexpr long kPollMs = 100;
+// A peer that floods the socket gets this many warning lines per window, then a count.
+constexpr int kRepeatedWarningLines = 5;
+constexpr int64_t kRepeatedWarningWindowMs = 10000;
+constexpr const char* kMalformed = "dispatcher: malformed messages from workers";
+constexpr const char* kUnknownCommand = "dispatcher: unknown or short commands from workers";
 }  // namespace
 
 Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
@@ -24,7 +30,8 @@ Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, B
       blob_space_(no_space_marker_dir(home), "dispatcher-blobs",
                   "stage jobs that write blobs go back to the queue and wait"),
       job_space_(no_space_marker_dir(home), "dispatcher-jobs",
-                 "no job is handed out and results are kept in memory until they can be recorded") {
+                 "no job is handed out and results are kept in memory until they can be recorded"),
+      repeated_warnings_(kRepeatedWarningLines, kRepeatedWarningWindowMs) {
   workers_.set(zmq::sockopt::router_mandatory, 1);
   workers_.set(zmq::sockopt::linger, 0);
 }
@@ -75,21 +82,25 @@ void Dispatcher::run(const std::atomic<bool>& stop) {
         }
       } else {
         for (const auto& outcome : *expired) {
-          spdlog::warn("dispatcher: lease of {} expired; now {}", outcome.document_id,
-                       state_name(outcome.new_state));
+          log_about_document(spdlog::level::warn, outcome.document_id, outcome.tenant,
+                             "dispatcher: lease of {} (tenant {}) expired; now {}", outcome.document_id, outcome.tenant,
+                             state_name(outcome.new_state));
         }
       }
     }
     assign_jobs(now);
     feed_.tick(now);
+    repeated_warnings_.flush();
   }
+  repeated_warnings_.flush_all();
   spdlog::info("dispatcher: stopped");
 }
 
 void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
   using namespace protocol;
   if (f.size() < 3 || f[1] != kWorkerVersion) {
-    spdlog::warn("dispatcher: ignoring a malformed message ({} frames)", f.size());
+    repeated_warnings_.log(spdlog::level::warn, kMalformed,
+                           "dispatcher: ignoring a malformed message (" + std::to_string(f.size()) + " frames)");
     return;
   }
   const std::string& identity = f[0];
@@ -116,7 +127,9 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
   } else if ((command == kDone && f.size() >= 5) || (command == kFailed && f.size() >= 6)) {
     record_result({f, now}, now);
   } else {
-    spdlog::warn("dispatcher: unknown or short command '{}' from worker '{}'", command, peer.name);
+    repeated_warnings_.log(spdlog::level::warn, kUnknownCommand,
+                           "dispatcher: unknown or short command '" + command.substr(0, 32) + "' from worker '" +
+                               peer.name + "'");
   }
 }
 
@@ -187,8 +200,10 @@ Status Dispatcher::on_failed(const std::string& identity, const protocol::Frames
     refuse(identity, lease_id, "failure report refused: the lease had expired or was replaced");
   } else {
     // A full disk is reported once (blob_space_), not per document and retry.
-    spdlog::log(no_space ? spdlog::level::debug : spdlog::level::warn, "dispatcher: {} failed ({}): {} -> {}",
-                (*outcome)->document_id, kind, reason, state_name((*outcome)->new_state));
+    const FailureOutcome& failed = **outcome;
+    log_about_document(no_space ? spdlog::level::debug : spdlog::level::warn, failed.document_id, failed.tenant,
+                       "dispatcher: {} (tenant {}) failed ({}): {} -> {}", failed.document_id, failed.tenant, kind,
+                       mask_case_numbers(reason), state_name(failed.new_state));
     handle_failure_outcome(**outcome, reason);
   }
   return {};
@@ -291,8 +306,9 @@ void Dispatcher::assign_jobs(int64_t now) {
     if (protocol::send_frames(workers_, {it->first, protocol::kWorkerVersion, protocol::kJob, j.lease_id,
                                          payload.dump()})) {
       peer.waiting = false;
-      spdlog::log(blob_space_.active() ? spdlog::level::debug : spdlog::level::info, "dispatcher: {} -> {} ({} attempt {})",
-                  j.document_id, peer.name, j.stage, j.attempt);
+      log_about_document(blob_space_.active() ? spdlog::level::debug : spdlog::level::info, j.document_id, j.tenant,
+                         "dispatcher: {} (tenant {}) -> RUNNING on {} ({} attempt {})", j.document_id, j.tenant,
+                         peer.name, j.stage, j.attempt);
       ++it;
     } else {
       spdlog::warn("dispatcher: worker '{}' unreachable; releasing {}", peer.name, j.document_id);

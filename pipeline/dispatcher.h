@@ -12,7 +12,11 @@
 // document an attempt: a refused blob PUT is answered ERROR no_space (the job comes back as
 // FAILED no_space and waits), a result the job store cannot record for lack of space is kept
 // here and recorded once space returns, and leases do not expire meanwhile; each condition
-// is reported once (pipeline/no_space.h). Single-threaded: run() owns both sockets.
+// is reported once (pipeline/no_space.h). Each state change is one info line about the
+// document (pipeline/log_format.h; a stage result's is written by JobStore::complete);
+// malformed messages and unknown commands are logged a few times per window, then counted
+// (pipeline/log_rate_limit.h).
+// Single-threaded: run() owns both sockets.
 #pragma once
 
 #include <atomic>
@@ -29,6 +33,7 @@
 #include "pipeline/config.h"
 #include "pipeline/home.h"
 #include "pipeline/job_store.h"
+#include "pipeline/log_rate_limit.h"
 #include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
 
@@ -78,6 +83,7 @@ class Dispatcher {
   int64_t last_expiry_check_ms_ = 0;
   NoSpaceWatch blob_space_;  // blob PUTs refused for lack of space
   NoSpaceWatch job_space_;   // job-store writes refused for lack of space (SQLITE_FULL)
+  LogRateLimit repeated_warnings_;  // malformed messages and unknown commands: a few lines, then a count
   std::deque<WorkerResult> unrecorded_;  // results to record once the job store has space
 };
 

@@ -138,5 +138,37 @@ TEST_F(DispatcherTest, Dispatcher_ANoSpaceWriteSpendsNoAttemptAndTheDocumentFini
   EXPECT_TRUE(log.containing("error ").empty()) << log.containing("error ").front();
 }
 
+TEST_F(DispatcherTest, Dispatcher_ThousandsOfMalformedMessagesWriteAFewLinesAndACount) {
+  testing::LogLines log;
+  start();
+  zmq::context_t context;
+  zmq::socket_t peer(context, zmq::socket_type::dealer);
+  peer.set(zmq::sockopt::linger, 0);
+  peer.connect(config_->dispatcher_endpoint());
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_TRUE(protocol::send_frames(peer, {"not-a-version", "junk " + std::to_string(i)}));
+  }
+  ASSERT_TRUE(wait_for([&] { return log.containing("ignoring a malformed message").size() >= 5; }, 10000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the rest arrive and are counted
+  stop_.store(true);  // the dispatcher writes what it counted when it stops
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  EXPECT_EQ(log.containing("ignoring a malformed message").size(), 5u);
+  const auto summary = log.containing("malformed messages from workers: repeated");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_NE(summary[0].find("repeated 2995 more times in the last"), std::string::npos) << summary[0];
+  EXPECT_TRUE(summary[0].starts_with("warning ")) << summary[0];
+}
+
+TEST_F(DispatcherTest, Dispatcher_EachStateChangeIsOneLineWithTheDocumentAndTenant) {
+  testing::LogLines log;
+  const std::string id = add_document();
+  start();
+  ASSERT_TRUE(wait_for([&] { auto row = jobs_->get(id); return row && row->state == "FILED"; }, 20000));
+  ASSERT_TRUE(wait_for([&] { return !log.containing(id + " (tenant default) -> FILED").empty(); }, 5000));
+  EXPECT_EQ(log.containing("info dispatcher: " + id + " (tenant default) -> RUNNING on test-worker (sign attempt 1)").size(), 1u);
+  EXPECT_EQ(log.containing("info document " + id + " (tenant default) -> FILED").size(), 1u);
+}
+
 }  // namespace
 }  // namespace zpe

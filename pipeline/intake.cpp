@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "pipeline/durable_file.h"
+#include "pipeline/log_format.h"
 #include "pipeline/quarantine.h"
 
 namespace zpe {
@@ -191,12 +192,15 @@ int Intake::scan_once(int64_t now) {
       }
       space_.note_success(now);
       ++taken;
+      const DocumentLogFields fields(result->document_id, tenant);
       if (result->quarantined) {
-        spdlog::warn("intake: {} quarantined as {}: {}", path.filename().string(), result->document_id, result->reason);
+        spdlog::warn("intake: {} quarantined as {} (tenant {}): {}", path.filename().string(), result->document_id,
+                     tenant, result->reason);
       } else if (result->duplicate) {
         spdlog::info("intake: {} was already ingested as {}", path.filename().string(), result->document_id);
       } else {
-        spdlog::info("intake: {} ingested as {} (tenant {})", path.filename().string(), result->document_id, tenant);
+        spdlog::info("intake: {} ingested as {} (tenant {}) -> QUEUED", path.filename().string(), result->document_id,
+                     tenant);
       }
     }
   }

@@ -6,6 +6,7 @@
 #include "pipeline/blob_store.h"
 #include "pipeline/durable_file.h"
 #include "pipeline/job_store_rows.h"
+#include "pipeline/log_format.h"
 #include "pipeline/sqlite_db.h"
 
 namespace zpe {
@@ -333,6 +334,18 @@ Result<bool> JobStore::extend_lease(const std::string& lease_id, int64_t now, in
   return sqlite3_changes(db_) > 0;
 }
 
+namespace {
+
+// The one info line per stage result, once it is committed (docs/OPERATIONS.md "Logs"):
+// "document D… (tenant t) -> CLEARING: <reason, case numbers masked>".
+void log_state_change(const std::string& id, const std::string& tenant, const std::string& state,
+                      const std::string& detail) {
+  log_about_document(spdlog::level::info, id, tenant, "document {} (tenant {}) -> {}{}{}", id, tenant, state,
+                     detail.empty() ? "" : state == "QUEUED" ? " " : ": ", mask_case_numbers(detail));
+}
+
+}  // namespace
+
 Result<bool> JobStore::complete(const Completion& c, const std::vector<std::string>& stages,
                                 const EventBuilder& build_event) {
   Transaction tx(db_);
@@ -412,6 +425,7 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
     return fail(st.error());
   }
   if (auto st = tx.commit(); !st) return fail(st.error());
+  log_state_change(doc.id, doc.tenant, state, state == "QUEUED" ? "for " + next : reason.value_or(""));
   return true;
 }
 

@@ -12,6 +12,7 @@
 
 #include "pipeline/durable_file.h"
 #include "pipeline/job_store.h"
+#include "pipeline/log_format.h"
 #include "pipeline/protocol.h"
 
 namespace zpe {
@@ -136,6 +137,9 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
     return;
   }
   const std::string document_id = job.value("document_id", "");
+  const std::string tenant = job.value("tenant", "");
+  // Every line about this job carries the document and its tenant (JSON log format).
+  const DocumentLogFields fields(document_id, tenant);
   const long heartbeat_ms = job.value("heartbeat_ms", 1000L);
   const nlohmann::json record = job.value("record", nlohmann::json::object());
   const nlohmann::json settings = job.value("settings", nlohmann::json::object());
@@ -144,6 +148,7 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
   int64_t started = now_ms();
 
   auto future = std::async(std::launch::async, [&]() -> StageOutcome {
+    const DocumentLogFields stage_fields(document_id, tenant);
     try {
       return stage_.run(StageContext{record, settings, blobs_, &filed_});
     } catch (const std::bad_alloc&) {
@@ -179,7 +184,7 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
     // A full disk is reported once by the dispatcher, not per job and retry.
     spdlog::log(outcome.error().kind == FailureKind::kNoSpace ? spdlog::level::debug : spdlog::level::warn,
                 "worker {}: {} {} failed ({}): {}", options_.worker_name, stage_.name(), document_id,
-                failure_kind_name(outcome.error().kind), outcome.error().reason);
+                failure_kind_name(outcome.error().kind), mask_case_numbers(outcome.error().reason));
   }
 }
 

@@ -1,7 +1,6 @@
 // POST /api/documents/{id}/...: the operator's actions. Each checks its JSON body, calls
 // one ClearingDesk action with the caller's scope and the version they saw, and answers
 // the document's summary afterwards (409 when someone acted first).
-#include <spdlog/spdlog.h>
 
 #include "web/web_state.h"
 
@@ -81,14 +80,10 @@ Result<std::vector<int>> page_list(const nlohmann::json& body, const char* key) 
   return pages;
 }
 
-// The document's summary after an action, or the action's error.
-void answer(Stores& stores, const Caller& caller, const std::string& action, const Result<DocumentRow>& row,
-            httplib::Response& res) {
-  if (!row) {
-    if (row.error().kind == ErrorKind::kConflict) spdlog::info("{}: {} refused: {}", caller.user.name, action, row.error().message);
-    return send_error(res, row.error());
-  }
-  spdlog::info("{}: {} {}", caller.user.name, action, row->id);
+// The document's summary after an action, or the action's error. The desk has logged the
+// action with the operator's name (clearing/decision.h, log_operator_action).
+void answer(Stores& stores, const Result<DocumentRow>& row, httplib::Response& res) {
+  if (!row) return send_error(res, row.error());
   send_json(res, 200, stores.desk->summary(*row));
 }
 
@@ -96,13 +91,13 @@ void answer(Stores& stores, const Caller& caller, const std::string& action, con
 using Action = std::function<Result<DocumentRow>(const Caller&, Stores&, const std::string& id,
                                                  const httplib::Request&, const ActionBody&)>;
 
-httplib::Server::Handler action(WebState& state, const std::string& name, Action run) {
+httplib::Server::Handler action(WebState& state, Action run) {
   return api_handler(state, Access::kApiWrite,
-                     [name, run = std::move(run)](const Caller& caller, Stores& stores, const httplib::Request& req,
-                                                  httplib::Response& res) {
+                     [run = std::move(run)](const Caller& caller, Stores& stores, const httplib::Request& req,
+                                            httplib::Response& res) {
                        auto body = parse_body(req);
                        if (!body) return send_error(res, body.error());
-                       answer(stores, caller, name, run(caller, stores, req.matches[1], req, *body), res);
+                       answer(stores, run(caller, stores, req.matches[1], req, *body), res);
                      });
 }
 
@@ -182,7 +177,6 @@ void resplit(const Caller& c, Stores& s, const httplib::Request& req, httplib::R
   if (!separators) return send_error(res, separators.error());
   auto ids = s.desk->resplit(c.scope, c.who(), req.matches[1], body->version, *first_pages, *separators);
   if (!ids) return send_error(res, ids.error());
-  spdlog::info("{}: resplit {} into {} documents", c.user.name, std::string(req.matches[1]), ids->size());
   send_json(res, 200, {{"documents", *ids}});
 }
 
@@ -190,14 +184,14 @@ void resplit(const Caller& c, Stores& s, const httplib::Request& req, httplib::R
 
 void add_action_api_routes(httplib::Server& server, WebState& state) {
   const std::string doc = R"(/api/documents/([A-Za-z0-9_-]{1,64}))";
-  server.Post(doc + "/release", action(state, "release", release));
-  server.Post(doc + "/send-to-court", action(state, "send to court", send_to_court));
-  server.Post(doc + "/file-anyway", action(state, "file anyway", file_anyway));
-  server.Post(doc + "/rescan", action(state, "request rescan", rescan));
-  server.Post(doc + "/reject", action(state, "reject", reject));
-  server.Post(doc + "/link-rescan", action(state, "link rescan", link_rescan));
-  server.Post(doc + R"(/pages/([0-9]{1,6})/rotate)", action(state, "rotate page", rotate));
-  server.Post(doc + R"(/pages/([0-9]{1,6})/drop)", action(state, "drop page", drop));
+  server.Post(doc + "/release", action(state, release));
+  server.Post(doc + "/send-to-court", action(state, send_to_court));
+  server.Post(doc + "/file-anyway", action(state, file_anyway));
+  server.Post(doc + "/rescan", action(state, rescan));
+  server.Post(doc + "/reject", action(state, reject));
+  server.Post(doc + "/link-rescan", action(state, link_rescan));
+  server.Post(doc + R"(/pages/([0-9]{1,6})/rotate)", action(state, rotate));
+  server.Post(doc + R"(/pages/([0-9]{1,6})/drop)", action(state, drop));
   server.Post(doc + "/resplit", api_handler(state, Access::kApiWrite, resplit));
 }
 

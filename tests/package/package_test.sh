@@ -7,7 +7,7 @@
 #     creates the user zpe and /var/lib/zpe there and not on this host; postrm purge keeps
 #     a home with data and removes an empty one;
 #   - the systemd units (systemd-analyze verify, hardening present in the drop-in);
-#   - the extracted binary: --version, `zpe paths` with the extracted /etc/zpe/zpe.toml
+#   - the extracted binary: --version, `zpe paths` and `zpe config check` with the extracted /etc/zpe/zpe.toml
 #     resolving the model and code lists under the extracted /usr/share/zpe, and `zpe web`
 #     serving its compiled-in pages and the Debian-packaged Bootstrap.
 # Usage: tests/package/package_test.sh BUILD_DIR [--keep]
@@ -59,7 +59,7 @@ for path in /usr/bin/zpe /etc/zpe/zpe.toml \
             /lib/systemd/system/zpe-egvp.service /lib/systemd/system/zpe-web.service \
             /lib/systemd/system/zpe.service.d/50-zpe-hardening.conf \
             /lib/systemd/system/zpe-.service.d/50-zpe-hardening.conf \
-            /usr/lib/sysusers.d/zpe.conf /usr/share/doc/zpe/OPERATIONS.md /usr/share/doc/zpe/README.md; do
+            /usr/lib/sysusers.d/zpe.conf /usr/share/doc/zpe/OPERATIONS.md /usr/share/doc/zpe/README.md /usr/share/doc/zpe/CONFIG.md; do
   grep -qxF "$path" "$scratch/contents" && pass "contains $path" || fail "the package lacks $path"
 done
 # Only what an installed zpe needs: no test binaries, benches, /usr/local or the home itself.
@@ -161,6 +161,11 @@ if "$zpe" --home "$home" --config "$root/etc/zpe/zpe.toml" paths > "$scratch/pat
   pass "zpe paths with /etc/zpe/zpe.toml: every file it needs found"
 else
   cat "$scratch/paths.log"; fail "zpe paths"
+fi
+if "$zpe" --home "$home" config check "$root/etc/zpe/zpe.toml" > "$scratch/check.log" 2>&1; then
+  pass "zpe config check passes the shipped /etc/zpe/zpe.toml"
+else
+  cat "$scratch/check.log"; fail "zpe config check /etc/zpe/zpe.toml"
 fi
 grep -qF "model = \"models/default-doctype-v1.json\" -> $root/usr/share/zpe/models/default-doctype-v1.json" "$scratch/paths.log" &&
   pass "the model resolves to the installed /usr/share/zpe" || { cat "$scratch/paths.log"; fail "the model is not taken from /usr/share/zpe"; }
