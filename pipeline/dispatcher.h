@@ -12,7 +12,9 @@
 // document an attempt: a refused blob PUT is answered ERROR no_space (the job comes back as
 // FAILED no_space and waits), a result the job store cannot record for lack of space is kept
 // here and recorded once space returns, and leases do not expire meanwhile; each condition
-// is reported once (pipeline/no_space.h). Single-threaded: run() owns both sockets.
+// is reported once (pipeline/no_space.h). The workers it is connected to are written to the
+// job store's workers table (JobStore::record_workers) for the dashboard, /metrics and
+// /readyz, at least every 5 s. Single-threaded: run() owns both sockets.
 #pragma once
 
 #include <atomic>
@@ -66,6 +68,10 @@ class Dispatcher {
   void assign_jobs(int64_t now);
   void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
   void refuse(const std::string& identity, const std::string& lease_id, const std::string& why);
+  // Writes the connected workers to the job store's workers table (the operations view and
+  // /readyz read it): when the set of workers changed, else every kWorkerSnapshotMs; with
+  // `stopping`, an empty table.
+  void record_workers(int64_t now, bool stopping);
 
   const Config& config_;
   Home home_;
@@ -79,6 +85,8 @@ class Dispatcher {
   NoSpaceWatch blob_space_;  // blob PUTs refused for lack of space
   NoSpaceWatch job_space_;   // job-store writes refused for lack of space (SQLITE_FULL)
   std::deque<WorkerResult> unrecorded_;  // results to record once the job store has space
+  int64_t workers_recorded_ms_ = 0;       // when record_workers last wrote
+  std::string workers_recorded_;          // the worker names it wrote then
 };
 
 }  // namespace zpe
