@@ -85,6 +85,8 @@ void add_classify_commands(CLI::App& app, GlobalOptions& options, Action& action
 void add_sign_commands(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe events list|replay`: the case-file feed's outbox (app/cmd_events.cpp).
 void add_events_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe report --day D`: the daily report per tenant (app/cmd_report.cpp).
+void add_report_command(CLI::App& app, GlobalOptions& options, Action& action);
 // `zpe registry import|add|close|reopen|list` (app/cmd_registry.cpp).
 void add_registry_commands(CLI::App& app, GlobalOptions& options, Action& action);
 

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   add_sign_commands(app, options, action);
   add_registry_commands(app, options, action);
   add_events_commands(app, options, action);
+  add_report_command(app, options, action);
   add_clearing_commands(app, options, action);
   add_web_commands(app, options, action);
   add_user_commands(app, options, action);

@@ -91,8 +91,10 @@ void Dispatcher::run(const std::atomic<bool>& stop) {
     assign_jobs(now);
     feed_.tick(now);
     repeated_warnings_.flush();
+    record_workers(now, false);
   }
   repeated_warnings_.flush_all();
+  record_workers(now_ms(), true);
   spdlog::info("dispatcher: stopped");
 }
 
@@ -317,6 +319,36 @@ void Dispatcher::assign_jobs(int64_t now) {
       it = peers_.erase(it);
     }
   }
+}
+
+namespace {
+
+// "ocr@scan-host-2:4711" -> "scan-host-2" (app/cmd_services.cpp names workers so); "" else.
+std::string worker_host(const std::string& name) {
+  const auto at = name.find('@');
+  if (at == std::string::npos) return "";
+  const auto colon = name.rfind(':');
+  return name.substr(at + 1, colon == std::string::npos || colon < at ? std::string::npos : colon - at - 1);
+}
+
+}  // namespace
+
+void Dispatcher::record_workers(int64_t now, bool stopping) {
+  std::vector<WorkerStatus> connected;
+  std::string names;
+  for (const auto& [identity, peer] : peers_) {
+    if (stopping || peer.stage.empty() || now - peer.last_seen_ms > kPeerTimeoutMs) continue;
+    connected.push_back({peer.name, peer.stage, worker_host(peer.name), peer.last_seen_ms, "", ""});
+    names += peer.name + "\n";
+  }
+  if (!stopping && names == workers_recorded_ && now - workers_recorded_ms_ < kWorkerSnapshotMs) return;
+  workers_recorded_ms_ = now;
+  if (auto st = jobs_.record_workers(connected); !st) {
+    // Not worth a document's delay: the next snapshot tries again.
+    spdlog::debug("dispatcher: cannot record the workers: {}", st.error().describe());
+    return;
+  }
+  workers_recorded_ = names;
 }
 
 void Dispatcher::refuse(const std::string& identity, const std::string& lease_id, const std::string& why) {

@@ -15,8 +15,9 @@
 // is reported once (pipeline/no_space.h). Each state change is one info line about the
 // document (pipeline/log_format.h; a stage result's is written by JobStore::complete);
 // malformed messages and unknown commands are logged a few times per window, then counted
-// (pipeline/log_rate_limit.h).
-// Single-threaded: run() owns both sockets.
+// (pipeline/log_rate_limit.h). The workers it is connected to are written to the job
+// store's workers table (JobStore::record_workers) for the dashboard, /metrics and /readyz,
+// at least every 5 s. Single-threaded: run() owns both sockets.
 #pragma once
 
 #include <atomic>
@@ -71,6 +72,10 @@ class Dispatcher {
   void assign_jobs(int64_t now);
   void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
   void refuse(const std::string& identity, const std::string& lease_id, const std::string& why);
+  // Writes the connected workers to the job store's workers table (the operations view and
+  // /readyz read it): when the set of workers changed, else every kWorkerSnapshotMs; with
+  // `stopping`, an empty table.
+  void record_workers(int64_t now, bool stopping);
 
   const Config& config_;
   Home home_;
@@ -85,6 +90,8 @@ class Dispatcher {
   NoSpaceWatch job_space_;   // job-store writes refused for lack of space (SQLITE_FULL)
   LogRateLimit repeated_warnings_;  // malformed messages and unknown commands: a few lines, then a count
   std::deque<WorkerResult> unrecorded_;  // results to record once the job store has space
+  int64_t workers_recorded_ms_ = 0;       // when record_workers last wrote
+  std::string workers_recorded_;          // the worker names it wrote then
 };
 
 }  // namespace zpe

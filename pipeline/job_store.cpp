@@ -101,6 +101,18 @@ CREATE TABLE IF NOT EXISTS egvp_package_documents(
   document_id TEXT NOT NULL,
   PRIMARY KEY(package_id, position));
 CREATE INDEX IF NOT EXISTS egvp_package_documents_doc ON egvp_package_documents(document_id);
+-- Statistics (pipeline/job_store_stats.cpp): per-day and per-minute figures read time ranges;
+-- /metrics counts documents per (tenant, state) from the index alone.
+CREATE INDEX IF NOT EXISTS documents_created ON documents(created_ms);
+CREATE INDEX IF NOT EXISTS documents_tenant_state ON documents(tenant, state);
+CREATE INDEX IF NOT EXISTS audit_time ON audit(at_ms);
+CREATE INDEX IF NOT EXISTS filings_time ON filings(filed_ms);
+-- The stage workers the dispatcher is connected to, rewritten at least every 5 s.
+CREATE TABLE IF NOT EXISTS workers(
+  name TEXT PRIMARY KEY,
+  stage TEXT NOT NULL,
+  host TEXT NOT NULL,
+  last_seen_ms INTEGER NOT NULL);
 )SQL";
 
 }  // namespace

@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/job_store_stats.h"
 #include "pipeline/status.h"
 
 struct sqlite3;
@@ -388,6 +389,40 @@ class JobStore {
   // (document id, court id) of FILED documents whose record.route.destinations names a court
   // ({"to": "court", "court_id": ...}) they have no package for yet, oldest filing first.
   Result<std::vector<std::pair<std::string, std::string>>> court_routes_not_packaged(int limit);
+
+  // Statistics for the operations view (pipeline/job_store_stats.cpp, job_store_stats.h):
+  // read-only, tenant-filtered. Days are UTC; [from_ms, to_ms) bounds are half-open.
+  // Documents in and out per tenant for the `days` UTC days from day_start_ms.
+  Result<DailyCounts> daily_counts(const TenantFilter& filter, int64_t day_start_ms, int days);
+  // Documents per (tenant, state), now.
+  Result<std::map<std::pair<std::string, std::string>, int64_t>> documents_by_tenant_and_state(const TenantFilter& filter);
+  // QUEUED/RUNNING per stage, with the longest-waiting QUEUED document, in stage name order.
+  Result<std::vector<StageBacklog>> stage_backlog(const TenantFilter& filter);
+  // Pages and documents per minute whose automatic run ended (filed / to clearing).
+  Result<std::vector<MinuteThroughput>> throughput_per_minute(const TenantFilter& filter, int64_t from_ms, int64_t to_ms);
+  // Intake-to-filed time of each document filed in the period, per tenant (ms; a split
+  // batch's documents count from the batch's arrival).
+  Result<std::map<std::string, std::vector<int64_t>>> filed_latencies_ms(const TenantFilter& filter, int64_t from_ms,
+                                                                         int64_t to_ms);
+  // Why documents went to `state` ("CLEARING" or "QUARANTINED") in the period: tenant ->
+  // reason text (as the document row would carry it) -> documents.
+  Result<std::map<std::string, std::map<std::string, int64_t>>> reasons_sent_to(const TenantFilter& filter,
+                                                                               const std::string& state,
+                                                                               int64_t from_ms, int64_t to_ms);
+  // Failed attempts per (stage, kind) in the period.
+  Result<std::vector<FailedRunCount>> failed_runs(const TenantFilter& filter, int64_t from_ms, int64_t to_ms);
+  // Stage runs with id > after_id in id order, at most `limit` (every tenant).
+  Result<std::vector<StageRunRow>> stage_runs_after(int64_t after_id, int limit);
+  // Unacknowledged case-file events (replays included) per tenant.
+  Result<std::map<std::string, FeedBacklog>> feed_backlog(const TenantFilter& filter);
+  // Archive packages written per tenant.
+  Result<std::map<std::string, int64_t>> archived_per_tenant(const TenantFilter& filter);
+  // The dispatcher's view of its workers: replaces the workers table in one transaction.
+  Status record_workers(const std::vector<WorkerStatus>& workers);
+  // The workers table, with each worker's current document, by stage and name.
+  Result<std::vector<WorkerStatus>> workers();
+  // A write the store would take (rolled back): kIOError / kNoSpace when it cannot.
+  Status check_writable();
 
  private:
   explicit JobStore(sqlite3* db) : db_(db) {}

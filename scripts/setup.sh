@@ -57,6 +57,7 @@ packages=(
   chromium                # tests/browser drives a real browser through the clearing station
   chromium-driver         # chromedriver: the WebDriver bridge selenium talks to
   python3-selenium        # tests/browser/clearing_station_test.py (Debian's, no pip)
+  python3-prometheus-client  # tests/metrics_check.py parses /metrics with the reference Prometheus text parser
 )
 
 missing=()

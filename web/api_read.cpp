@@ -3,6 +3,8 @@
 // tenant answers 404 exactly like a missing one.
 #include <ctime>
 
+#include "monitoring/operations_figures.h"
+
 #include "web/web_state.h"
 
 namespace zpe::web {
@@ -225,6 +227,21 @@ void registry_check(const Caller& caller, Stores& stores, const httplib::Request
                        {"state", check->state}, {"nearest", check->nearest}});
 }
 
+// The operations dashboard's figures for the caller's tenants (monitoring/operations_figures.h).
+void dashboard(const WebState& state, const Caller& caller, Stores& stores, const httplib::Request& req,
+               httplib::Response& res) {
+  int64_t hours = 3;
+  if (req.has_param("hours")) {
+    auto parsed = parse_integer(req.get_param_value("hours"), 1, 48);
+    if (!parsed) return send_error(res, 400, "invalid_input", "hours: 1 to 48");
+    hours = *parsed;
+  }
+  auto figures = monitoring::dashboard_figures(*stores.jobs, caller.scope, state.config.tenants(), state.config.stages(),
+                                               zpe::now_ms(), static_cast<int>(hours));
+  if (!figures) return send_error(res, figures.error());
+  send_json(res, 200, *figures);
+}
+
 }  // namespace
 
 void add_read_api_routes(httplib::Server& server, WebState& state) {
@@ -240,6 +257,9 @@ void add_read_api_routes(httplib::Server& server, WebState& state) {
   server.Get(doc + "/pdf", api_handler(state, Access::kApiRead, document_pdf));
   server.Get(doc + "/text", api_handler(state, Access::kApiRead, document_text));
   server.Get("/api/registry/check", api_handler(state, Access::kApiRead, registry_check));
+  server.Get("/api/dashboard", api_handler(state, Access::kApiRead,
+                                           [&state](const Caller& caller, Stores& stores, const httplib::Request& req,
+                                                    httplib::Response& res) { dashboard(state, caller, stores, req, res); }));
 }
 
 }  // namespace zpe::web

@@ -56,6 +56,7 @@ void send_file(Result<std::string> bytes, const std::string& name, httplib::Resp
 void add_page_routes(httplib::Server& server, WebState& state) {
   server.Get("/", page(state, "index.html"));
   server.Get("/search", page(state, "search.html"));
+  server.Get("/dashboard", page(state, "dashboard.html"));
   server.Get(R"(/documents/[A-Za-z0-9_-]{1,64})", page(state, "document.html"));
   server.Get("/login", [&state](const httplib::Request& req, httplib::Response& res) {
     const std::string id = session_cookie(req);

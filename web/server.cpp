@@ -95,6 +95,7 @@ void WebServer::add_routes() {
   add_page_routes(http, state);
   add_read_api_routes(http, state);
   add_action_api_routes(http, state);
+  add_health_routes(http, state);
 }
 
 Status WebServer::bind() {

@@ -72,6 +72,9 @@ Result<WebSettings> read_web_settings(const Config& config) {
   auto cert = string_key(web, "tls_cert", "");
   auto key = string_key(web, "tls_key", "");
   auto lang = string_key(web, "default_lang", "de");
+  auto metrics_token = string_key(web, "metrics_token", "");
+  if (!metrics_token) return fail(metrics_token.error());
+  s.metrics_token = *metrics_token;
   if (!cert) return fail(cert.error());
   if (!key) return fail(key.error());
   if (!lang) return fail(lang.error());
@@ -86,13 +89,15 @@ Result<WebSettings> read_web_settings(const Config& config) {
   auto max_failed = integer_key(web, "max_failed_logins", 5, 1, 1000);
   auto lockout = integer_key(web, "lockout_minutes", 15, 1, 7 * 24 * 60);
   auto idle = integer_key(web, "idle_timeout_minutes", 30, 1, 24 * 60);
-  for (const auto* r : {&iterations, &max_failed, &lockout, &idle}) {
+  auto min_free = integer_key(web, "ready_min_free_mb", 1024, 0, 1024LL * 1024 * 1024);
+  for (const auto* r : {&iterations, &max_failed, &lockout, &idle, &min_free}) {
     if (!*r) return fail(r->error());
   }
   s.pbkdf2_iterations = static_cast<int>(*iterations);
   s.max_failed_logins = static_cast<int>(*max_failed);
   s.lockout_ms = *lockout * 60 * 1000;
   s.idle_timeout_ms = *idle * 60 * 1000;
+  s.ready_min_free_bytes = *min_free * 1024 * 1024;
   if (!is_loopback(s.host) && !s.tls()) {
     return fail(ErrorKind::kInvalidInput, "config [web] listen " + s.host +
                                               ": a non-loopback address needs tls_cert and tls_key "

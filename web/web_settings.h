@@ -24,6 +24,11 @@ struct WebSettings {
   int64_t lockout_ms = 15 * 60 * 1000;
   int64_t idle_timeout_ms = 30 * 60 * 1000;
   std::string default_lang = "de";  // "de" or "en"
+  // /metrics: with a token, a request must carry "Authorization: Bearer <token>"; without,
+  // only requests from loopback are answered (web/health.cpp says why).
+  std::string metrics_token;
+  // /readyz reports not ready below this much free space under the home.
+  int64_t ready_min_free_bytes = 1024LL * 1024 * 1024;
 
   bool tls() const { return !tls_cert.empty() && !tls_key.empty(); }
   std::string url() const;  // http(s)://host:port/

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clearing/clearing_desk.h"
+#include "monitoring/metrics.h"
 #include "web/assets.h"
 #include "web/sessions.h"
 #include "web/store_pool.h"
@@ -29,6 +31,8 @@ struct WebState {
   SessionTable sessions;
   StorePool pool;
   std::filesystem::path javascript_root = "/usr/share/javascript";
+  // /metrics' stage-run histogram and failure counters, kept between scrapes.
+  std::unique_ptr<monitoring::StageRunTally> stage_runs = std::make_unique<monitoring::StageRunTally>();
 };
 
 // Who sent a request, once their session, user and (for POSTs) CSRF token checked out.
@@ -70,5 +74,7 @@ void add_auth_routes(httplib::Server& server, WebState& state);
 void add_page_routes(httplib::Server& server, WebState& state);
 void add_read_api_routes(httplib::Server& server, WebState& state);
 void add_action_api_routes(httplib::Server& server, WebState& state);
+// /healthz, /readyz and /metrics (web/health.cpp).
+void add_health_routes(httplib::Server& server, WebState& state);
 
 }  // namespace zpe::web

@@ -7,7 +7,8 @@ background, and drives Debian's Chromium (headless) with python3-selenium throug
 chromedriver: log in, open a clearing document from the list with the keyboard, see its
 page with the case-number box highlighted, correct the case number, release it and see the
 PDF arrive in the case-file sink; reject a second document and request a rescan of a third,
-and check their states with `zpe show ID --json`. Screenshots of the list, the detail view
+and check their states with `zpe show ID --json`; open the operations dashboard and check
+its figures, workers and charts. Screenshots of the list, the detail view, the dashboard
 and the search go to --screenshots (and, with --copy-screenshots DIR, into the docs).
 
 A missing browser, driver or server is a failure with its reason, never a skip. Every
@@ -343,6 +344,9 @@ def run(args, results):
             results.check("%s is %s" % (doc_id, expected), state == expected, "state " + str(state))
         results.check("three different documents were decided", len(set(decided) | {target}) == 3, str(decided))
 
+        # ---- the operations dashboard ----------------------------------------------------
+        check_dashboard(driver, wait, results, zpe, base, args.screenshots)
+
         # ---- search: the released document's timeline and PDF ---------------------------
         driver.get(base + "/search?q=" + target)
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline tbody tr"))
@@ -365,7 +369,7 @@ def run(args, results):
 
         if args.copy_screenshots:
             os.makedirs(args.copy_screenshots, exist_ok=True)
-            for name in ("clearing-list.png", "document-detail.png", "search.png"):
+            for name in ("clearing-list.png", "document-detail.png", "search.png", "dashboard.png"):
                 shutil.copyfile(os.path.join(args.screenshots, name), os.path.join(args.copy_screenshots, name))
         print("      screenshots in " + args.screenshots + ", whole run %.0f s" % (time.monotonic() - started), flush=True)
     finally:
@@ -394,6 +398,42 @@ def run(args, results):
             print("      home kept at " + home, flush=True)
         else:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def check_dashboard(driver, wait, results, zpe, base, screenshots):
+    """The dashboard shows today's figures, backlog, workers and the pages-per-minute chart."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/dashboard")
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    docs = zpe.json("list", "--json")
+    received = len([d for d in docs if "parent_document_id" not in d])
+    in_clearing = len([d for d in docs if d.get("state") == "CLEARING"])
+    shown = driver.find_element(By.ID, "fig-received").text.strip()
+    results.check("the dashboard shows today's received documents", shown == str(len(LETTERS)),
+                  "shown %r, %d letters dropped (%d documents)" % (shown, len(LETTERS), received))
+    shown = driver.find_element(By.ID, "fig-clearing").text.strip()
+    results.check("the dashboard's clearing count matches zpe list", shown == str(in_clearing),
+                  "shown %r, zpe list %d" % (shown, in_clearing))
+    stages = driver.find_elements(By.CSS_SELECTOR, "#backlog tbody tr.backlog-row")
+    results.check("the backlog lists every stage", len(stages) >= 5, "%d rows" % len(stages))
+    workers = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#workers tbody tr.worker-row"))
+    results.check("the workers are listed with their state", len(workers) >= 5 and
+                  all(w.get_attribute("data-state") in ("idle", "busy") for w in workers),
+                  ", ".join(w.get_attribute("data-state") for w in workers))
+    chart = driver.execute_script(
+        "const c = window.Chart && window.Chart.getChart('throughput-chart');"
+        "return c ? {points: c.data.datasets[0].data.length, pages: c.data.datasets[0].data.reduce((a, b) => a + b, 0),"
+        " width: c.width, height: c.height} : null;")
+    results.check("the pages-per-minute chart is drawn with the last 3 hours", bool(chart) and chart["points"] == 180 and
+                  chart["pages"] >= len(LETTERS) and chart["width"] > 100 and chart["height"] > 100, str(chart))
+    results.check("the 30-day chart is drawn",
+                  driver.execute_script("const c = window.Chart && window.Chart.getChart('days-chart');"
+                                        "return c ? c.data.labels.length : 0;") == 30)
+    driver.set_window_size(1366, 1200)  # the whole page, workers included, for the docs
+    time.sleep(0.5)
+    driver.save_screenshot(os.path.join(screenshots, "dashboard.png"))
+    driver.set_window_size(1366, 768)
 
 
 def zpe_state(zpe, doc_id):
