@@ -90,6 +90,9 @@ void add_clearing_commands(CLI::App& app, GlobalOptions& options, Action& action
 void add_web_commands(CLI::App& app, GlobalOptions& options, Action& action);
 void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
+// `zpe keygen [--out DIR] [--name NAME]`: a CURVE key pair (app/cmd_keygen.cpp).
+void add_keygen_command(CLI::App& app, GlobalOptions& options, Action& action);
+
 // `zpe paths`: the config, home and named files as this binary resolves them (app/cmd_paths.cpp).
 void add_paths_command(CLI::App& app, GlobalOptions& options, Action& action);
 
