@@ -12,13 +12,18 @@
 // document an attempt: a refused blob PUT is answered ERROR no_space (the job comes back as
 // FAILED no_space and waits), a result the job store cannot record for lack of space is kept
 // here and recorded once space returns, and leases do not expire meanwhile; each condition
-// is reported once (pipeline/no_space.h). Single-threaded: run() owns both sockets.
+// is reported once (pipeline/no_space.h). Single-threaded: run() owns both sockets; the ZAP
+// handler that admits peers to them (pipeline/zap_handler.h) runs on a thread of its own.
+//
+// Link security (pipeline/link_security.h): bind() refuses a non-loopback endpoint without
+// CURVE keys; with keys, only workers and consumers whose public keys are listed get in.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +36,7 @@
 #include "pipeline/job_store.h"
 #include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
+#include "pipeline/zap_handler.h"
 
 namespace zpe {
 
@@ -38,6 +44,8 @@ class Dispatcher {
  public:
   Dispatcher(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
              zmq::context_t& context);
+  // Starts the ZAP handler, then binds both endpoints. kInvalidInput (naming the config
+  // keys to set) for a non-loopback endpoint without keys or unreadable key files.
   Status bind();
   // Serves until `stop` is set.
   void run(const std::atomic<bool>& stop);
@@ -69,6 +77,10 @@ class Dispatcher {
 
   const Config& config_;
   Home home_;
+  zmq::context_t& context_;
+  // Declared before the sockets, so it outlives them: it answers their handshakes.
+  std::unique_ptr<ZapHandler> zap_;
+  std::string security_summary_;  // for the start-up log line
   JobStore& jobs_;
   BlobStore& blobs_;
   zmq::socket_t workers_;
