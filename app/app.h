@@ -101,6 +101,8 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, Action& action);
 
 // `zpe config reference` (docs/CONFIG.md) and `zpe config check FILE` (app/cmd_config.cpp).
 void add_config_commands(CLI::App& app, GlobalOptions& options, Action& action);
+// `zpe keygen [--out DIR] [--name NAME]`: a CURVE key pair (app/cmd_keygen.cpp).
+void add_keygen_command(CLI::App& app, GlobalOptions& options, Action& action);
 
 // `zpe paths`: the config, home and named files as this binary resolves them (app/cmd_paths.cpp).
 void add_paths_command(CLI::App& app, GlobalOptions& options, Action& action);

@@ -19,6 +19,7 @@
 #include "connectors/egvp_intake.h"
 #include "pipeline/intake.h"
 #include "pipeline/job_store.h"
+#include "pipeline/link_security.h"
 #include "pipeline/supervisor.h"
 #include "web/web_settings.h"
 
@@ -164,10 +165,26 @@ void print_web_hint(const Environment& env) {
                env.home.root.string());
 }
 
+// Every link this run's children bind or connect, checked before any starts, so a
+// non-loopback endpoint without keys stops `zpe run` with one clear message instead of a
+// dispatcher that the supervisor restarts forever (pipeline/link_security.h).
+bool links_are_secure(const Environment& env) {
+  const auto& c = env.config;
+  std::vector<Error> errors;
+  for (const auto& [link, endpoint] : {std::pair{Link::kDispatcher, c.dispatcher_endpoint()}, std::pair{Link::kFeed, c.feed_endpoint()}}) {
+    if (auto server = server_link_security(c, env.home, link, endpoint); !server) errors.push_back(server.error());
+    if (link == Link::kFeed && !c.builtin_casefile_sink()) continue;  // an external consumer has its own keys
+    if (auto client = client_link_security(c, env.home, link, endpoint); !client) errors.push_back(client.error());
+  }
+  for (const auto& error : errors) spdlog::error("zpe run: {}", error.message);
+  return errors.empty();
+}
+
 int run_all(const GlobalOptions& options, const RunOptions& run) {
   set_up_logging("run", options);
   auto env = load_environment(options);
   if (!env) return kBadArgs;
+  if (!links_are_secure(*env)) return kBadArgs;
   // A court directory naming a court that is not in GDS.Gerichte is refused at start-up.
   if (!load_egvp_setup(*env)) return kBadArgs;
   if (auto st = env->home.create(env->config.tenants()); !st) {

@@ -13,6 +13,7 @@
 #include "connectors/egvp_intake.h"
 #include "pipeline/dispatcher.h"
 #include "pipeline/intake.h"
+#include "pipeline/link_security.h"
 #include "pipeline/work_notifier.h"
 #include "pipeline/worker.h"
 #include "stages/settings_path.h"
@@ -45,7 +46,8 @@ int run_dispatcher(const GlobalOptions& options) {
   Dispatcher dispatcher(env->config, env->home, **jobs, blobs, context);
   if (auto st = dispatcher.bind(); !st) {
     spdlog::error("{}", st.error().message);
-    return kUnavailable;
+    // A busy port is the host's state; missing or bad keys are the config's.
+    return st.error().kind == ErrorKind::kUnavailable ? kUnavailable : kBadArgs;
   }
   install_stop_signals();
   dispatcher.run(stop_flag());
@@ -57,6 +59,11 @@ int run_worker(const GlobalOptions& options, const std::string& stage_name, std:
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   if (endpoint.empty()) endpoint = env->config.dispatcher_endpoint();
+  auto security = client_link_security(env->config, env->home, Link::kDispatcher, endpoint);
+  if (!security) {
+    spdlog::error("{}", security.error().message);
+    return kBadArgs;
+  }
   // Stages resolve home-relative paths in their settings (the case registry, models)
   // against "home"; job settings come without it, so it is given once here.
   auto settings = env->config.stage_settings(stage_name, "");
@@ -69,7 +76,7 @@ int run_worker(const GlobalOptions& options, const std::string& stage_name, std:
   install_stop_signals();
   zmq::context_t context(1);
   WorkerOptions worker_options{endpoint, stage_name + "@" + host_name() + ":" + std::to_string(getpid())};
-  WorkerLoop loop(context, worker_options, **stage);
+  WorkerLoop loop(context, worker_options, **stage, *security);
   return loop.run(stop_flag());
 }
 
@@ -113,6 +120,11 @@ int run_intake(const GlobalOptions& options) {
     spdlog::error("{}", jobs.error().message);
     return kFailed;
   }
+  auto security = client_link_security(env->config, env->home, Link::kDispatcher, env->config.dispatcher_endpoint());
+  if (!security) {
+    spdlog::error("{}", security.error().message);
+    return kBadArgs;
+  }
   BlobStore blobs(env->home.blobs());
   Intake intake(env->config, env->home, **jobs, blobs);
   auto egvp = make_egvp_intake(*env, **jobs, blobs);
@@ -129,7 +141,7 @@ int run_intake(const GlobalOptions& options) {
   std::vector<WatchedInbox*> inboxes = {&intake};
   if (*egvp) inboxes.push_back(&court_mailbox);
   zmq::context_t context(1);
-  WorkNotifier dispatcher(context, env->config.dispatcher_endpoint());
+  WorkNotifier dispatcher(context, env->config.dispatcher_endpoint(), *security);
   IntakeLoop loop(inboxes, env->config.intake_scan_interval_ms(), [&] { dispatcher.notify(); });
   loop.run(stop_flag());
   spdlog::info("intake: stopped");
@@ -159,6 +171,11 @@ int run_sink(const GlobalOptions& options, const SinkOptions& o) {
   auto env = load_environment(options);
   if (!env) return kBadArgs;
   const std::string endpoint = o.connect.empty() ? env->config.feed_endpoint() : o.connect;
+  auto security = client_link_security(env->config, env->home, Link::kFeed, endpoint);
+  if (!security) {
+    spdlog::error("casefile-sink: {}", security.error().message);
+    return kBadArgs;
+  }
   std::filesystem::path out = o.out.empty() ? env->home.casefiles() : std::filesystem::path(o.out);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
@@ -190,7 +207,7 @@ int run_sink(const GlobalOptions& options, const SinkOptions& o) {
   }
   install_stop_signals();
   zmq::context_t context(1);
-  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name(), registries);
+  CasefileSink sink(context, endpoint, out, "casefile-sink@" + host_name(), registries, *security);
   return sink.run(stop_flag());
 }
 

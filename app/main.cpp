@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   add_egvp_commands(app, options, action);
   add_paths_command(app, options, action);
   add_config_commands(app, options, action);
+  add_keygen_command(app, options, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -38,15 +38,19 @@ CaseRegistryDb* SinkRegistries::for_tenant(const std::string& tenant) const {
 }
 
 CasefileSink::CasefileSink(zmq::context_t& context, std::string endpoint, std::filesystem::path casefiles,
-                           std::string name, SinkRegistries registries)
+                           std::string name, SinkRegistries registries, const ClientLinkSecurity& security)
     : socket_(context, zmq::socket_type::dealer),
       endpoint_(std::move(endpoint)),
       casefiles_(std::move(casefiles)),
       name_(std::move(name)),
       registries_(std::move(registries)),
       space_(casefiles_ / ".no-space", "casefile-sink",
-             "events stay unacknowledged and come again; nothing is lost") {
+             "events stay unacknowledged and come again; nothing is lost"),
+      refusals_(context, socket_, name_, "the case-file feed") {
   socket_.set(zmq::sockopt::linger, 1000);
+  // A send waits only while there is no connection at all (after a refused handshake).
+  socket_.set(zmq::sockopt::sndtimeo, 1000);
+  secure_client_socket(socket_, security);
   load_ledger();
 }
 
@@ -202,6 +206,7 @@ int CasefileSink::run(const std::atomic<bool>& stop) {
       waiting_.pop_front();
     } else {
       msg = protocol::recv_frames(socket_, 200);
+      if (refusals_.refused()) return exit_after_refusal(stop, name_);
     }
     if (!msg || msg->size() < 4 || (*msg)[1] != protocol::kEvent) continue;
     const std::string event_id = (*msg)[2];

@@ -38,6 +38,8 @@
 #include <zmq.hpp>
 
 #include "connectors/case_registry_db.h"
+#include "pipeline/handshake_watch.h"
+#include "pipeline/link_security.h"
 #include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
 #include "pipeline/status.h"
@@ -62,7 +64,7 @@ struct SinkRegistries {
 class CasefileSink {
  public:
   CasefileSink(zmq::context_t& context, std::string endpoint, std::filesystem::path casefiles,
-               std::string name, SinkRegistries registries = {});
+               std::string name, SinkRegistries registries = {}, const ClientLinkSecurity& security = {});
   int run(const std::atomic<bool>& stop);
   const SinkCounters& counters() const { return counters_; }
 
@@ -85,6 +87,7 @@ class CasefileSink {
   std::deque<protocol::Frames> waiting_;      // events that arrived during a FETCH
   SinkCounters counters_;
   NoSpaceWatch space_;  // writes under casefiles_ refused for lack of space
+  HandshakeWatch refusals_;  // logs the feed's refusal of this consumer (its CURVE key)
 };
 
 }  // namespace zpe

@@ -4,6 +4,7 @@
 
 #include "connectors/casefile_event.h"
 #include "pipeline/log_format.h"
+#include "pipeline/link_security.h"
 #include "pipeline/quarantine.h"
 
 namespace zpe {
@@ -22,6 +23,7 @@ Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, B
                        zmq::context_t& context)
     : config_(config),
       home_(home),
+      context_(context),
       jobs_(jobs),
       blobs_(blobs),
       workers_(context, zmq::socket_type::router),
@@ -36,7 +38,28 @@ Dispatcher::Dispatcher(const Config& config, const Home& home, JobStore& jobs, B
   workers_.set(zmq::sockopt::linger, 0);
 }
 
+namespace {
+// The ZAP handler's rule for one link: its CURVE clients, if it has CURVE.
+ZapDomainPolicy zap_policy(const ServerLinkSecurity& link, const std::string& clients) {
+  return {clients, link.curve ? std::optional<AuthorizedKeys>(link.curve->clients) : std::nullopt};
+}
+std::string describe(const ServerLinkSecurity& link) {
+  return link.curve ? "CURVE, " + std::to_string(link.curve->clients.size()) + " authorised keys" : "plain, loopback only";
+}
+}  // namespace
+
 Status Dispatcher::bind() {
+  auto workers_link = server_link_security(config_, home_, Link::kDispatcher, config_.dispatcher_endpoint());
+  if (!workers_link) return fail(workers_link.error());
+  auto feed_link = server_link_security(config_, home_, Link::kFeed, config_.feed_endpoint());
+  if (!feed_link) return fail(feed_link.error());
+  zap_ = std::make_unique<ZapHandler>(
+      context_, std::map<std::string, ZapDomainPolicy>{{workers_link->zap_domain, zap_policy(*workers_link, "worker")},
+                                                       {feed_link->zap_domain, zap_policy(*feed_link, "case-file consumer")}});
+  if (auto st = zap_->start(); !st) return st;
+  secure_server_socket(workers_, *workers_link);
+  secure_server_socket(feed_.socket(), *feed_link);
+  security_summary_ = "workers: " + describe(*workers_link) + "; feed: " + describe(*feed_link);
   try {
     workers_.bind(config_.dispatcher_endpoint());
   } catch (const zmq::error_t& e) {
@@ -48,8 +71,8 @@ Status Dispatcher::bind() {
 }
 
 void Dispatcher::run(const std::atomic<bool>& stop) {
-  spdlog::info("dispatcher: workers on {}, case-file feed on {}, stages {}", config_.dispatcher_endpoint(),
-               config_.feed_endpoint(), nlohmann::json(stages_).dump());
+  spdlog::info("dispatcher: workers on {}, case-file feed on {} ({}), stages {}", config_.dispatcher_endpoint(),
+               config_.feed_endpoint(), security_summary_, nlohmann::json(stages_).dump());
   zmq::pollitem_t items[] = {{workers_.handle(), 0, ZMQ_POLLIN, 0},
                              {feed_.socket().handle(), 0, ZMQ_POLLIN, 0}};
   while (!stop.load()) {

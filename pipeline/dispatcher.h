@@ -17,13 +17,18 @@
 // malformed messages and unknown commands are logged a few times per window, then counted
 // (pipeline/log_rate_limit.h). The workers it is connected to are written to the job
 // store's workers table (JobStore::record_workers) for the dashboard, /metrics and /readyz,
-// at least every 5 s. Single-threaded: run() owns both sockets.
+// at least every 5 s. Single-threaded: run() owns both sockets; the ZAP handler that admits
+// peers to them (pipeline/zap_handler.h) runs on a thread of its own.
+//
+// Link security (pipeline/link_security.h): bind() refuses a non-loopback endpoint without
+// CURVE keys; with keys, only workers and consumers whose public keys are listed get in.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +42,7 @@
 #include "pipeline/log_rate_limit.h"
 #include "pipeline/no_space.h"
 #include "pipeline/protocol.h"
+#include "pipeline/zap_handler.h"
 
 namespace zpe {
 
@@ -44,6 +50,8 @@ class Dispatcher {
  public:
   Dispatcher(const Config& config, const Home& home, JobStore& jobs, BlobStore& blobs,
              zmq::context_t& context);
+  // Starts the ZAP handler, then binds both endpoints. kInvalidInput (naming the config
+  // keys to set) for a non-loopback endpoint without keys or unreadable key files.
   Status bind();
   // Serves until `stop` is set.
   void run(const std::atomic<bool>& stop);
@@ -79,6 +87,10 @@ class Dispatcher {
 
   const Config& config_;
   Home home_;
+  zmq::context_t& context_;
+  // Declared before the sockets, so it outlives them: it answers their handshakes.
+  std::unique_ptr<ZapHandler> zap_;
+  std::string security_summary_;  // for the start-up log line
   JobStore& jobs_;
   BlobStore& blobs_;
   zmq::socket_t workers_;

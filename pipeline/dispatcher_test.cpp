@@ -1,11 +1,18 @@
 #include "pipeline/dispatcher.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "connectors/casefile_event.h"
+#include "connectors/casefile_sink.h"
 #include "pipeline/durable_file.h"
 #include "pipeline/testing_full_disk.h"
 #include "pipeline/worker.h"
@@ -13,6 +20,18 @@
 
 namespace zpe {
 namespace {
+
+int free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
 
 // The last stage of a one-stage pipeline: writes a blob (as sign writes the signed PDF)
 // and files the document for the archive only, so no case-file event is involved.
@@ -168,6 +187,165 @@ TEST_F(DispatcherTest, Dispatcher_EachStateChangeIsOneLineWithTheDocumentAndTena
   ASSERT_TRUE(wait_for([&] { return !log.containing(id + " (tenant default) -> FILED").empty(); }, 5000));
   EXPECT_EQ(log.containing("info dispatcher: " + id + " (tenant default) -> RUNNING on test-worker (sign attempt 1)").size(), 1u);
   EXPECT_EQ(log.containing("info document " + id + " (tenant default) -> FILED").size(), 1u);
+}
+
+// The same dispatcher with CURVE on 127.0.0.1 (CURVE is enforced on loopback too when
+// configured): a worker or consumer whose public key is listed works, one with another key
+// (or none) is refused by the ZAP handler and gets nothing.
+class DispatcherCurveTest : public DispatcherTest {
+ protected:
+  void SetUp() override {
+    DispatcherTest::SetUp();
+    for (const char* name : {"dispatcher", "worker", "sink", "stranger"}) {
+      auto pair = make_curve_key_pair();
+      ASSERT_TRUE(pair) << pair.error().message;
+      ASSERT_TRUE(write_curve_key_pair(*pair, home_.root / "keys", name, name));
+      pairs_[name] = *pair;
+    }
+    std::filesystem::create_directories(home_.root / "keys" / "workers");
+    std::filesystem::copy_file(home_.root / "keys" / "worker.pub", home_.root / "keys" / "workers" / "ocr-b.pub");
+    std::filesystem::create_directories(home_.root / "keys" / "consumers");
+    std::filesystem::copy_file(home_.root / "keys" / "sink.pub", home_.root / "keys" / "consumers" / "case-system.pub");
+    const std::string workers = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+    const std::string feed = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+    auto config = Config::from_text(
+        "[dispatcher]\nendpoint = \"" + workers + "\"\nheartbeat_ms = 200\n"
+        "curve_server_secret_key = \"keys/dispatcher.key\"\ncurve_authorized_keys = \"keys/workers\"\n"
+        "curve_client_secret_key = \"keys/worker.key\"\ncurve_server_public_key = \"keys/dispatcher.pub\"\n"
+        "[feed]\nendpoint = \"" + feed + "\"\n"
+        "curve_server_secret_key = \"keys/dispatcher.key\"\ncurve_authorized_keys = \"keys/consumers\"\n"
+        "curve_client_secret_key = \"keys/sink.key\"\ncurve_server_public_key = \"keys/dispatcher.pub\"\n"
+        "[pipeline]\nstages = [\"sign\"]\n");
+    ASSERT_TRUE(config) << config.error().message;
+    config_ = std::make_unique<Config>(*config);
+  }
+
+  // Stops and joins every thread; a test calls it before its LogLines goes, so no thread
+  // logs while the logger's sinks change.
+  void stop_all() {
+    stop_.store(true);
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+  void start_dispatcher() {
+    dispatcher_ = std::make_unique<Dispatcher>(*config_, home_, *jobs_, *blobs_, context_);
+    auto bound = dispatcher_->bind();
+    ASSERT_TRUE(bound) << bound.error().message;
+    threads_.emplace_back([this] { dispatcher_->run(stop_); });
+  }
+
+  // A worker in a thread of its own, with `security` (the listed key, another, or none).
+  void start_worker(ClientLinkSecurity security, BlobWritingStage& stage, const std::string& name) {
+    threads_.emplace_back([this, security, &stage, name] {
+      zmq::context_t context;
+      WorkerLoop loop(context, WorkerOptions{config_->dispatcher_endpoint(), name, 5000}, stage, security);
+      loop.run(stop_);
+    });
+  }
+
+  ClientLinkSecurity client_keys(const std::string& own) {
+    return CurveClientKeys{pairs_[own], pairs_["dispatcher"].public_key};
+  }
+
+  std::map<std::string, CurveKeyPair> pairs_;
+};
+
+TEST_F(DispatcherCurveTest, Curve_AWorkerWithAListedKeyCompletesAJob) {
+  const std::string id = add_document();
+  start_dispatcher();
+  // The worker's keys as `zpe worker` reads them from the config.
+  auto security = client_link_security(*config_, home_, Link::kDispatcher, config_->dispatcher_endpoint());
+  ASSERT_TRUE(security) << security.error().message;
+  ASSERT_TRUE(*security) << "the config sets CURVE keys";
+  BlobWritingStage stage;
+  start_worker(*security, stage, "listed-worker");
+  ASSERT_TRUE(wait_for([&] { auto row = jobs_->get(id); return row && row->state == "FILED"; }, 15000))
+      << jobs_->get(id)->state;
+  EXPECT_EQ(stage.runs.load(), 1);
+  EXPECT_TRUE(blobs_->get(jobs_->get(id)->record["pdf"]["sha256"].get<std::string>()))
+      << "the stage's blob PUT went over the CURVE link";
+}
+
+TEST_F(DispatcherCurveTest, Curve_AWorkerWithAnUnknownKeyOrNoKeyIsRefusedAndGetsNoJob) {
+  testing::LogLines log;
+  const std::string id = add_document();
+  start_dispatcher();
+  BlobWritingStage stranger_stage, plain_stage;
+  start_worker(client_keys("stranger"), stranger_stage, "stranger-worker");
+  start_worker(std::nullopt, plain_stage, "plain-worker");
+  // Both keep reconnecting (every 100 ms); give them 3 s.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  stop_all();
+  EXPECT_EQ(stranger_stage.runs.load() + plain_stage.runs.load(), 0);
+  auto row = jobs_->get(id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->state, "QUEUED") << "no job was leased";
+  EXPECT_EQ(row->attempts, 0);
+  const auto refusals = log.containing("ZAP: refused a worker");
+  ASSERT_EQ(refusals.size(), 1u) << "logged once however often the worker retries";
+  EXPECT_NE(refusals[0].find(pairs_["stranger"].public_key), std::string::npos) << refusals[0];
+  EXPECT_EQ(log.containing("still refusing").size(), 0u);
+  EXPECT_EQ(log.containing("worker stranger-worker: the dispatcher at").size(), 1u) << "the worker says it was refused";
+  EXPECT_TRUE(log.containing("-> stranger-worker").empty());
+  EXPECT_TRUE(log.containing("-> plain-worker").empty());
+}
+
+TEST_F(DispatcherCurveTest, Curve_TheFeedDeliversToAListedConsumerOnly) {
+  // A document filed into a case, so its event waits in the outbox.
+  NewDocument doc{new_document_id(), "default", "letter.tif", sha256_hex("letter"), {}, "route", ""};
+  doc.record = {{"document_id", doc.id}, {"tenant", "default"}};
+  ASSERT_TRUE(jobs_->add_document(doc, now_ms(), "test"));
+  const std::string id = doc.id;
+  const auto pdf = *blobs_->put("%PDF-1.7 curve");
+  auto job = jobs_->claim("route", "w", now_ms(), 60000);
+  ASSERT_TRUE(job && *job);
+  const nlohmann::json patch = {{"route", {{"target", "casefile"}, {"case_number", "8123456-423"}}},
+                                {"pdf", {{"sha256", pdf}, {"size", 14}}}};
+  ASSERT_TRUE(*jobs_->complete({(*job)->lease_id, "w", patch, "route/1", std::nullopt, now_ms()}, {"route"},
+                               build_filed_event));
+  testing::LogLines log;
+  start_dispatcher();
+  const auto out_stranger = home_.root / "stranger-casefiles";
+  const auto out_listed = home_.root / "casefiles";
+  std::filesystem::create_directories(out_stranger);
+  std::filesystem::create_directories(out_listed);
+  std::thread stranger([&] {
+    zmq::context_t context;
+    CasefileSink sink(context, config_->feed_endpoint(), out_stranger, "stranger-sink", {},
+                      CurveClientKeys{pairs_["stranger"], pairs_["dispatcher"].public_key});
+    sink.run(stop_);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto pdf_file = [&](const std::filesystem::path& out) { return out / "default" / "8123456-423" / (id + ".pdf"); };
+  EXPECT_FALSE(std::filesystem::exists(pdf_file(out_stranger)));
+  EXPECT_EQ(log.containing("ZAP: refused a case-file consumer").size(), 1u);
+
+  auto security = client_link_security(*config_, home_, Link::kFeed, config_->feed_endpoint());
+  ASSERT_TRUE(security && *security);
+  std::thread listed([&] {
+    zmq::context_t context;
+    CasefileSink sink(context, config_->feed_endpoint(), out_listed, "listed-sink", {}, *security);
+    sink.run(stop_);
+  });
+  const bool delivered = wait_for([&] { return std::filesystem::exists(pdf_file(out_listed)); }, 15000);
+  stop_.store(true);
+  stranger.join();
+  listed.join();
+  stop_all();
+  EXPECT_TRUE(delivered);
+  EXPECT_FALSE(std::filesystem::exists(pdf_file(out_stranger)));
+}
+
+TEST_F(DispatcherCurveTest, Curve_ANonLoopbackEndpointWithoutKeysFailsAtStartUp) {
+  auto config = Config::from_text("[dispatcher]\nendpoint = \"tcp://192.0.2.10:5555\"\n");
+  ASSERT_TRUE(config);
+  Dispatcher dispatcher(*config, home_, *jobs_, *blobs_, context_);
+  auto bound = dispatcher.bind();
+  ASSERT_FALSE(bound) << "refused before anything is bound";
+  EXPECT_EQ(bound.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(bound.error().message.find("[dispatcher] curve_server_secret_key"), std::string::npos) << bound.error().message;
+  EXPECT_NE(bound.error().message.find("zpe keygen"), std::string::npos);
 }
 
 }  // namespace

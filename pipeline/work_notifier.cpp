@@ -4,8 +4,10 @@
 
 namespace zpe {
 
-WorkNotifier::WorkNotifier(zmq::context_t& context, const std::string& dispatcher_endpoint)
+WorkNotifier::WorkNotifier(zmq::context_t& context, const std::string& dispatcher_endpoint,
+                           const ClientLinkSecurity& security)
     : socket_(context, zmq::socket_type::dealer) {
+  secure_client_socket(socket_, security);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::sndhwm, 16);  // notices for a dispatcher that is down: a few are enough
   socket_.connect(dispatcher_endpoint);

@@ -19,11 +19,17 @@ namespace zpe {
 
 namespace {
 constexpr long kReadyIntervalMs = 2000;
+// A send waits only while the socket has no connection at all, which happens once a
+// dispatcher refused the handshake: never block the loop for good there.
+constexpr int kSendTimeoutMs = 1000;
 }
 
-DispatcherChannel::DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms)
+DispatcherChannel::DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms,
+                                     const ClientLinkSecurity& security)
     : socket_(context, zmq::socket_type::dealer), timeout_ms_(timeout_ms) {
   socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::sndtimeo, kSendTimeoutMs);
+  secure_client_socket(socket_, security);
   socket_.connect(endpoint);
 }
 
@@ -90,14 +96,18 @@ Result<std::vector<FiledDocument>> RemoteFiledDocuments::filed_in_case(const std
   return out;
 }
 
-WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage)
+WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage,
+                       const ClientLinkSecurity& security)
     : options_(std::move(options)),
       stage_(stage),
       control_(context, zmq::socket_type::dealer),
-      channel_(context, options_.endpoint, options_.blob_timeout_ms),
+      channel_(context, options_.endpoint, options_.blob_timeout_ms, security),
       blobs_(channel_),
-      filed_(channel_) {
+      filed_(channel_),
+      refusals_(context, control_, "worker " + options_.worker_name, "the dispatcher") {
   control_.set(zmq::sockopt::linger, 2000);
+  control_.set(zmq::sockopt::sndtimeo, kSendTimeoutMs);
+  secure_client_socket(control_, security);
   control_.connect(options_.endpoint);
 }
 
@@ -117,6 +127,7 @@ int WorkerLoop::run(const std::atomic<bool>& stop) {
       last_ready = now;
     }
     auto msg = protocol::recv_frames(control_, 200);
+    if (refusals_.refused()) return exit_after_refusal(stop, "worker " + options_.worker_name);
     if (!msg || msg->size() < 2) continue;
     const auto& m = *msg;
     if (m[1] == protocol::kJob && m.size() >= 4) {

@@ -12,6 +12,11 @@
 // by then, the loop sends FAILED bad_input ("<stage> did not finish within N s ...") and ends
 // the process with kExitJobTimedOut: a hung decoder thread cannot be cancelled, and the
 // supervisor (zpe run) starts a fresh worker.
+//
+// Link security: with CURVE keys (pipeline/link_security.h) both sockets are CURVE clients;
+// a dispatcher that does not list this worker's key refuses the handshake: the worker gets
+// no job, logs the refusal once and ends with exit code 3 after a minute, so its supervisor
+// starts it again (it gets in once its key is listed and the dispatcher restarted).
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,8 @@
 
 #include <zmq.hpp>
 
+#include "pipeline/handshake_watch.h"
+#include "pipeline/link_security.h"
 #include "stages/stage.h"
 
 namespace zpe {
@@ -28,7 +35,8 @@ namespace zpe {
 // (docs/PROTOCOL.md). One request at a time; used by one thread.
 class DispatcherChannel {
  public:
-  DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms);
+  DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms,
+                    const ClientLinkSecurity& security = {});
   // Sends [ZPE1, command, new request id, arguments...] and returns the reply to that id
   // ([ZPE1, reply command, request id, ...]); kUnavailable when none came in time.
   Result<std::vector<std::string>> request(const std::string& command, const std::vector<std::string>& arguments);
@@ -71,7 +79,7 @@ constexpr int kExitJobTimedOut = 75;
 
 class WorkerLoop {
  public:
-  WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage);
+  WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage, const ClientLinkSecurity& security = {});
   // Serves jobs until `stop` is set; finishes the job in hand first. Returns an exit code.
   int run(const std::atomic<bool>& stop);
 
@@ -86,6 +94,7 @@ class WorkerLoop {
   DispatcherChannel channel_;
   RemoteBlobAccess blobs_;
   RemoteFiledDocuments filed_;
+  HandshakeWatch refusals_;  // logs a dispatcher's refusal of this worker (its CURVE key)
 };
 
 }  // namespace zpe
