@@ -225,7 +225,12 @@ int show(const GlobalOptions& options, const std::string& id, bool as_json) {
   auto audit = opened->jobs->audit_trail(id);
   auto runs = opened->jobs->stage_runs(id);
   nlohmann::json out = row_json(*row);
-  out["record"] = row->record;
+  auto record = opened->jobs->full_record(*row);  // a compacted record with its per-page detail
+  if (!record) {
+    std::fprintf(stderr, "%s\n", record.error().message.c_str());
+    return kFailed;
+  }
+  out["record"] = *record;
   out["audit"] = nlohmann::json::array();
   for (const auto& a : audit.value_or(std::vector<AuditEntry>{})) {
     out["audit"].push_back({{"seq", a.seq}, {"at_ms", a.at_ms}, {"actor", a.actor}, {"action", a.action},

@@ -36,6 +36,17 @@ void collect_hashes(const json& value, std::unordered_set<std::string>& out) {
   }
 }
 
+// The parts of a record the policy compacts once a document's intermediates are gone
+// (JobStore::compact_record): per-page detail, the bulk of a long document's record. They
+// stay in the job store, compressed; nothing queries them (the case number, page count,
+// fingerprint and storage fields stay in the record).
+const std::vector<std::string>& compacted_parts() {
+  static const std::vector<std::string> parts = {"/pages", "/quality/verdicts", "/pdf_unsigned/page_images",
+                                                 "/ocr/pages", "/classification/candidates",
+                                                 "/classification/second_keys"};
+  return parts;
+}
+
 struct DocumentBlobs {
   std::unordered_set<std::string> working;
   std::unordered_set<std::string> intermediate;
@@ -135,7 +146,9 @@ json StorageGcReport::to_json() const {
           {"removed", kinds},
           {"bytes_freed", bytes_freed()},
           {"blobs_kept", blobs_kept},
-          {"bytes_kept", bytes_kept}};
+          {"bytes_kept", bytes_kept},
+          {"records_compacted", records_compacted},
+          {"record_bytes_saved", record_bytes_saved}};
 }
 
 std::string StorageGcReport::text() const {
@@ -150,6 +163,10 @@ std::string StorageGcReport::text() const {
   }
   out += std::string("  ") + (dry_run ? "would free: " : "freed: ") + mb(bytes_freed()) + "; kept: " +
          std::to_string(blobs_kept) + " blobs, " + mb(bytes_kept) + "\n";
+  if (records_compacted > 0) {
+    out += "  job-store records compacted: " + std::to_string(records_compacted) + " (" +
+           std::to_string(record_bytes_saved / 1024) + " KB smaller; their per-page detail kept compressed)\n";
+  }
   if (packages_refused > 0) {
     out += "  archive packages that do not verify: " + std::to_string(packages_refused) +
            " (nothing of theirs removed; run zpe archive verify --all)\n";
@@ -302,6 +319,12 @@ Result<StorageGcReport> collect_storage(JobStore& jobs, BlobStore& blobs, const 
                    {"blobs_removed", count}};
     if (auto st = jobs.record_storage_collected(decision.document_id, decision.storage, detail, actor, now_ms); !st) {
       return fail(st.error());
+    }
+    if (decision.intermediates) {
+      auto saved = jobs.compact_record(decision.document_id, compacted_parts(), actor, now_ms);
+      if (!saved) return fail(saved.error());
+      if (*saved != 0) ++report.records_compacted;
+      report.record_bytes_saved += *saved;
     }
   }
   return report;

@@ -17,8 +17,12 @@
 //     until intermediates_after_hours after it became FILED, REJECTED or REPLACED; a SPLIT
 //     batch until every document split from it is terminal too.
 // What was removed is recorded in the document (record.storage) with an audit record
-// "storage_collected". The rows themselves stay whole: their measurements (transforms,
-// quality verdicts, the bilevel decision's figures) are the evidence of what was done.
+// "storage_collected". The rows themselves stay (the audit trail), compacted: once a
+// document's intermediates are gone, the per-page parts of its record (page list with the
+// transforms, quality verdicts, the bilevel decision's figures, OCR per page, classification
+// candidates) move compressed into the job store's record_details (JobStore::compact_record,
+// about a tenth of their size), so the evidence of what was done to each page is kept and
+// `zpe show` still prints it whole.
 // A dry run decides the same and changes nothing. Interrupted removals are put back first.
 #pragma once
 
@@ -67,6 +71,8 @@ struct StorageGcReport {
   std::map<std::string, Kind> removed;
   int64_t blobs_kept = 0;
   std::uintmax_t bytes_kept = 0;
+  int64_t records_compacted = 0;   // job-store records whose per-page detail was compressed
+  int64_t record_bytes_saved = 0;  // by how many bytes those records shrank (less what was kept)
   std::uintmax_t bytes_freed() const;
   int64_t blobs_removed() const;
   nlohmann::json to_json() const;

@@ -239,6 +239,20 @@ Result<std::string> render_metrics(JobStore& jobs, StageRunTally& tally, const M
     Family f(out, "zpe_disk_free_bytes", "gauge", "Free bytes on the file system of the ZPE home.");
     f.sample({}, std::to_string(*in.disk_free_bytes));
   }
+  const nlohmann::json* areas = in.storage_usage.is_object() && in.storage_usage.contains("areas")
+                                    ? &in.storage_usage["areas"] : nullptr;
+  if (areas != nullptr && areas->is_object() && in.storage_usage.value("measured_ms", int64_t{0}) > 0) {
+    {
+      Family f(out, "zpe_storage_bytes", "gauge",
+               "Bytes in each area of the ZPE home as the storage policy last measured them (zpe gc, or the archiver "
+               "every [storage] gc_interval_minutes).");
+      for (const auto& [area, bytes] : areas->items()) {
+        if (bytes.is_number_unsigned() || bytes.is_number_integer()) f.sample({{"area", area}}, bytes.get<int64_t>());
+      }
+    }
+    Family f(out, "zpe_storage_measured_timestamp_seconds", "gauge", "When zpe_storage_bytes was measured (Unix time).");
+    f.sample({}, seconds_text(static_cast<double>(in.storage_usage["measured_ms"].get<int64_t>()) / 1000.0));
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 // prefixed zpe_ (docs/OPERATIONS.md lists each). Gauges are read from the job store at each
 // scrape (documents by tenant and state, queue depth and oldest waiting document per stage,
 // clearing by reason, the feed's unacknowledged events and lag, connected workers, free
-// disk); the stage-run histogram and the failure counters are kept by a StageRunTally that
+// disk, and the bytes per area of the home as the storage policy last measured them); the stage-run histogram and the failure counters are kept by a StageRunTally that
 // reads only the stage runs added since the last scrape, so a scrape costs what happened
 // since the one before, not the store's size.
 //
@@ -19,6 +19,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "pipeline/job_store.h"
 
@@ -54,6 +56,9 @@ struct MetricsInput {
   std::vector<std::string> tenants;  // every configured tenant
   std::optional<uint64_t> disk_free_bytes;
   int64_t now_ms = 0;
+  // The storage policy's last measurement of the home (connectors/storage_gc.h
+  // read_storage_usage: {"measured_ms", "areas": {area: bytes}}), or null when none yet.
+  nlohmann::json storage_usage = nullptr;
 };
 
 // The whole /metrics body; every tenant (the caller decides who may read it).

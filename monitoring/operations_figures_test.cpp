@@ -137,7 +137,9 @@ TEST(OperationsFigures, Dashboard_ShowsAnOperatorOnlyTheirTenants) {
 TEST(OperationsFigures, Metrics_CountEveryTenantAndKeepTheHistogramAcrossScrapes) {
   StatsStore s;
   StageRunTally tally;
-  const MetricsInput input{StatsStore::kStages, {"a", "b"}, uint64_t{5000000000}, StatsStore::now()};
+  const nlohmann::json usage = {{"measured_ms", 1764720000000},
+                                {"areas", {{"blobs", 123456}, {"archive", 7890}, {"job_store", 4096}}}};
+  const MetricsInput input{StatsStore::kStages, {"a", "b"}, uint64_t{5000000000}, StatsStore::now(), usage};
   auto text = render_metrics(*s.jobs, tally, input);
   ASSERT_TRUE(text) << text.error().message;
   for (const char* line : {
@@ -164,6 +166,11 @@ TEST(OperationsFigures, Metrics_CountEveryTenantAndKeepTheHistogramAcrossScrapes
            "zpe_signature_failures_total 0\n",
            "zpe_workers_connected{stage=\"prepare\"} 0\n",
            "zpe_disk_free_bytes 5000000000\n",
+           "# TYPE zpe_storage_bytes gauge\n",
+           "zpe_storage_bytes{area=\"blobs\"} 123456\n",
+           "zpe_storage_bytes{area=\"archive\"} 7890\n",
+           "zpe_storage_bytes{area=\"job_store\"} 4096\n",
+           "zpe_storage_measured_timestamp_seconds 1764720000.000\n",
        }) {
     EXPECT_NE(text->find(line), std::string::npos) << "missing: " << line << "\n" << *text;
   }

@@ -107,6 +107,13 @@ CREATE INDEX IF NOT EXISTS documents_created ON documents(created_ms);
 CREATE INDEX IF NOT EXISTS documents_tenant_state ON documents(tenant, state);
 CREATE INDEX IF NOT EXISTS audit_time ON audit(at_ms);
 CREATE INDEX IF NOT EXISTS filings_time ON filings(filed_ms);
+-- The parts of old documents' records the storage policy compacted (JobStore::compact_record):
+-- a JSON object {pointer: value}, deflate-compressed; full_bytes: the record's size before.
+CREATE TABLE IF NOT EXISTS record_details(
+  document_id TEXT PRIMARY KEY,
+  compacted_ms INTEGER NOT NULL,
+  full_bytes INTEGER NOT NULL,
+  details BLOB NOT NULL);
 -- The stage workers the dispatcher is connected to, rewritten at least every 5 s.
 CREATE TABLE IF NOT EXISTS workers(
   name TEXT PRIMARY KEY,

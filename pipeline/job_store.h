@@ -371,6 +371,18 @@ class JobStore {
   // state and version-relevant fields are not touched otherwise.
   Status record_storage_collected(const std::string& document_id, const nlohmann::json& storage,
                                   const nlohmann::json& detail, const std::string& actor, int64_t now_ms);
+  // Compacts the record of a document the storage policy is done with: the parts at
+  // `pointers` (JSON pointers such as "/pages"; absent ones are skipped) move, deflate-
+  // compressed, into the table record_details, and the record keeps "compacted":
+  // {"at_ms", "bytes_before", "bytes_after", "moved": [pointers]} and everything else, so the
+  // queries on it (case number, page count, storage, ...) answer as before. An audit record
+  // "record_compacted" says so. Returns the bytes the record shrank by; 0 when it was
+  // compacted already or held none of the parts.
+  Result<int64_t> compact_record(const std::string& document_id, const std::vector<std::string>& pointers,
+                                 const std::string& actor, int64_t now_ms);
+  // The whole record of `row`: a compacted record with its moved parts put back (the record
+  // as it is now wins everywhere else); any other record as it is.
+  Result<nlohmann::json> full_record(const DocumentRow& row);
 
   // EGVP packages (pipeline/job_store_egvp.cpp). add_egvp_package records a package about to
   // be written (written_ms 0) with an "egvp_packaged" audit record per document, in one

@@ -28,6 +28,7 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind_null(int index);
   Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind_blob(int index, const std::string& bytes);  // read back with text()
   // Advances; true while there is a row. Errors are kept for status().
   bool step();
   Status run();  // steps to completion

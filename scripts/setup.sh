@@ -33,6 +33,7 @@ packages=(
   # --- messaging and state ---
   libzmq3-dev cppzmq-dev  # dispatcher/worker protocol and the case-file feed
   libsqlite3-dev          # the embedded job store
+  zlib1g-dev              # deflate for the compacted per-page detail of old job-store records
   # --- well-kept helpers instead of hand-written ones ---
   nlohmann-json3-dev      # JSON records, events and manifests
   libcli11-dev            # subcommands and --help

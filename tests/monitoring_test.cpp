@@ -59,6 +59,7 @@ TEST(Monitoring, Metrics_ParseAsPrometheusTextAndMatchStatusAndReportAfterARun) 
   home.drop(letters[1]);
   std::string out;
   ASSERT_EQ(home.run({"run", "--until-idle", "--max-seconds", "400"}, &out), 0) << out;
+  ASSERT_EQ(home.run({"gc"}, &out, 60), 0) << out;  // measures the disk use per area
   ASSERT_TRUE(start_web(home)) << home.log("web");
 
   httplib::Client http("127.0.0.1", home.web_port());
@@ -102,6 +103,12 @@ TEST(Monitoring, Metrics_ParseAsPrometheusTextAndMatchStatusAndReportAfterARun) 
         << stage;
   }
   EXPECT_GT(sample(families, "zpe_disk_free_bytes", nlohmann::json::object()), 0);
+  const nlohmann::json& areas = status["disk"]["usage"]["areas"];
+  ASSERT_TRUE(areas.is_object()) << out;
+  for (const char* area : {"blobs", "archive", "casefiles", "job_store"}) {
+    EXPECT_EQ(sample(families, "zpe_storage_bytes", {{"area", area}}), areas[area].get<double>()) << area;
+  }
+  EXPECT_GT(sample(families, "zpe_storage_bytes", {{"area", "blobs"}}), 0);
 
   // The daily report of today (UTC) counts the same run.
   const std::time_t t = std::time(nullptr);
@@ -177,6 +184,8 @@ TEST(Monitoring, Dashboard_ShowsAnOperatorNothingOfAnotherTenant) {
   const std::string north_doc = add_clearing_document(home, "north", "north-letter.tif");
   const std::string south_doc = add_clearing_document(home, "south", "south-letter.tif");
   const std::string south_second = add_clearing_document(home, "south", "south-second.tif");
+  std::string out;
+  ASSERT_EQ(home.run({"gc"}, &out, 60), 0) << out;  // measures the disk use per area
   ASSERT_TRUE(start_web(home)) << home.log("web");
 
   WebClient anonymous(home.web_port());
@@ -196,7 +205,11 @@ TEST(Monitoring, Dashboard_ShowsAnOperatorNothingOfAnotherTenant) {
   for (const std::string& hidden : {south_doc, south_second, std::string("south")}) {
     EXPECT_EQ(a.body.find(hidden), std::string::npos) << hidden << " shows for nora: " << a.body;
   }
-  EXPECT_EQ(nora.get("/dashboard").status, 200);
+  EXPECT_FALSE(north.contains("storage")) << "the home's disk use is the site's, for admins only";
+  const Answer page = nora.get("/dashboard");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("id=\"logout\""), std::string::npos) << "the shared navigation bar is put in";
+  EXPECT_EQ(page.body.find("{{"), std::string::npos) << page.body;
   EXPECT_EQ(nora.get("/api/dashboard?hours=49").status, 400);
 
   WebClient sam(home.web_port());
@@ -212,6 +225,9 @@ TEST(Monitoring, Dashboard_ShowsAnOperatorNothingOfAnotherTenant) {
   EXPECT_EQ(all["in_clearing"]["total"], 3);
   EXPECT_EQ(all["today"]["total"]["received"], 3);
   EXPECT_EQ(all["today"]["tenants"]["south"]["received"], 2);
+  ASSERT_TRUE(all["storage"].is_object()) << all.dump();
+  EXPECT_GT(all["storage"]["areas"].value("blobs", 0), 0) << all.dump();
+  EXPECT_GT(all["storage"]["areas"].value("job_store", 0), 0) << all.dump();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -130,6 +131,11 @@ TEST_F(StorageGcTest, StorageGc_RemovesWhatThePolicyAllowsAndKeepsArchiveAndClea
   EXPECT_EQ(blob_count(home_), before);
 
   // Two days later: intermediates of filed documents may go, their working copies not yet.
+  std::map<std::string, json> records_before;  // the filed documents' whole records
+  for (const Doc& doc : documents(home_)) {
+    if (doc.state == "FILED") records_before[doc.id] = doc.record;
+  }
+  ASSERT_EQ(records_before.size(), 2u);
   age_home(home_, 2);
   ASSERT_EQ(home_.run({"gc", "--dry-run", "--json"}, &out, 120), 0) << out;
   const json planned = json::parse(out);
@@ -142,15 +148,35 @@ TEST_F(StorageGcTest, StorageGc_RemovesWhatThePolicyAllowsAndKeepsArchiveAndClea
   std::printf("[ INFO     ] gc two days on: %s\n", first.dump().c_str());
   EXPECT_EQ(first["removed"]["intermediate"], planned["removed"]["intermediate"]) << out;
   EXPECT_EQ(first["documents_collected"], 2) << out;
+  EXPECT_EQ(first["records_compacted"], 2) << out;
+  EXPECT_GT(first["record_bytes_saved"].get<int64_t>(), 0) << out;
   EXPECT_LT(blob_count(home_), before);
   const BlobStore store = blobs();
   for (const Doc& doc : documents(home_)) {
     if (doc.state != "FILED") continue;
+    const json& whole = records_before[doc.id];
     EXPECT_TRUE(doc.record["storage"].contains("intermediates_removed_ms")) << doc.record.dump();
-    EXPECT_FALSE(store.contains(doc.record["pages"][0]["blob"])) << "page image of " << doc.id;
-    EXPECT_FALSE(store.contains(doc.record["pdf_unsigned"]["sha256"])) << "unsigned PDF of " << doc.id;
+    EXPECT_FALSE(store.contains(whole["pages"][0]["blob"])) << "page image of " << doc.id;
+    EXPECT_FALSE(store.contains(whole["pdf_unsigned"]["sha256"])) << "unsigned PDF of " << doc.id;
     EXPECT_TRUE(store.get(doc.record["original"]["sha256"]).has_value()) << "original of " << doc.id;
     EXPECT_TRUE(store.get(doc.record["pdf"]["sha256"]).has_value()) << "signed PDF of " << doc.id;
+    // The row is compacted: the per-page detail left the record, the fields queries read stayed.
+    ASSERT_TRUE(doc.record.contains("compacted")) << doc.record.dump();
+    EXPECT_FALSE(doc.record.contains("pages"));
+    EXPECT_FALSE(doc.record["quality"].contains("verdicts"));
+    EXPECT_LT(doc.record.dump().size(), whole.dump().size() * 4 / 5) << doc.record.dump();  // a letter: 6.6 -> 4.8 KB
+    EXPECT_EQ(doc.record["route"], whole["route"]);
+    EXPECT_EQ(doc.record["classification"]["case_number"], whole["classification"]["case_number"]);
+    EXPECT_EQ(doc.record["page_count"], whole["page_count"]);
+    // ... and `zpe show` still prints the whole record, every moved part as it was.
+    ASSERT_EQ(home_.run({"show", doc.id, "--json"}, &out, 60), 0) << out;
+    const json shown = json::parse(out.substr(out.find('{')))["record"];
+    for (const auto& pointer : doc.record["compacted"]["moved"]) {
+      const json::json_pointer at(pointer.get<std::string>());
+      EXPECT_EQ(shown.at(at), whole.at(at)) << doc.id << " " << pointer;
+    }
+    EXPECT_EQ(shown["pages"], whole["pages"]) << doc.id;
+    EXPECT_EQ(shown["storage"], doc.record["storage"]) << "the record as it is now wins";
   }
   expect_evidence_and_clearing_complete();
   ASSERT_EQ(home_.run({"status"}, &out, 60), 0) << out;

@@ -3,6 +3,7 @@
 // tenant answers 404 exactly like a missing one.
 #include <ctime>
 
+#include "connectors/storage_gc.h"
 #include "monitoring/operations_figures.h"
 
 #include "web/web_state.h"
@@ -172,8 +173,10 @@ void document_detail(const Caller& caller, Stores& stores, const httplib::Reques
   auto runs = stores.jobs->stage_runs(row->id);
   if (!trail) return send_error(res, trail.error());
   if (!runs) return send_error(res, runs.error());
+  auto record = stores.jobs->full_record(*row);  // a compacted record with its per-page detail
+  if (!record) return send_error(res, record.error());
   nlohmann::json body = stores.desk->summary(*row);
-  body["record"] = row->record;
+  body["record"] = *record;
   body["audit"] = audit_json(*trail);
   body["stage_runs"] = stage_runs_json(*runs);
   if (!body.contains("held_at")) {
@@ -227,7 +230,8 @@ void registry_check(const Caller& caller, Stores& stores, const httplib::Request
                        {"state", check->state}, {"nearest", check->nearest}});
 }
 
-// The operations dashboard's figures for the caller's tenants (monitoring/operations_figures.h).
+// The operations dashboard's figures for the caller's tenants (monitoring/operations_figures.h),
+// and for an admin the disk use per area of the home as the storage policy last measured it.
 void dashboard(const WebState& state, const Caller& caller, Stores& stores, const httplib::Request& req,
                httplib::Response& res) {
   int64_t hours = 3;
@@ -239,6 +243,8 @@ void dashboard(const WebState& state, const Caller& caller, Stores& stores, cons
   auto figures = monitoring::dashboard_figures(*stores.jobs, caller.scope, state.config.tenants(), state.config.stages(),
                                                zpe::now_ms(), static_cast<int>(hours));
   if (!figures) return send_error(res, figures.error());
+  // The home's disk use is the whole site's, not one tenant's: for admins only.
+  if (caller.scope.all_tenants) (*figures)["storage"] = read_storage_usage(state.home);
   send_json(res, 200, *figures);
 }
 

@@ -20,6 +20,7 @@
 
 #include <filesystem>
 
+#include "connectors/storage_gc.h"
 #include "monitoring/metrics.h"
 #include "pipeline/no_space.h"
 #include "web/web_state.h"
@@ -112,7 +113,7 @@ void metrics(WebState& state, const httplib::Request& req, httplib::Response& re
   auto stores = state.pool.acquire();
   if (!stores) return send_error(res, stores.error());
   const monitoring::MetricsInput input{state.config.stages(), state.config.tenants(), free_bytes(state.home.root),
-                                       now_ms()};
+                                       now_ms(), read_storage_usage(state.home)};
   auto text = monitoring::render_metrics(*(*stores)->jobs, *state.stage_runs, input);
   if (!text) return send_error(res, text.error());
   res.status = 200;

@@ -13,7 +13,8 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
   }
 }
 
-// An HTML page with {{csrf_token}}, {{user}} and {{lang}} filled in (HTML-escaped).
+// An HTML page with {{navbar}} replaced by navbar.part.html (the navigation bar every
+// logged-in page shares) and {{csrf_token}}, {{user}} and {{lang}} filled in (HTML-escaped).
 void send_page(WebState& state, const std::string& file, const std::string& csrf_token, const std::string& user,
                const httplib::Request& req, httplib::Response& res) {
   auto html = state.assets.read(file);
@@ -21,6 +22,15 @@ void send_page(WebState& state, const std::string& file, const std::string& csrf
     res.status = 404;
     res.set_content(file + " is missing from the web assets (" + state.assets.describe() + ")", "text/plain");
     return;
+  }
+  if (html->find("{{navbar}}") != std::string::npos) {
+    auto navbar = state.assets.read("navbar.part.html");
+    if (!navbar) {
+      res.status = 404;
+      res.set_content("navbar.part.html is missing from the web assets (" + state.assets.describe() + ")", "text/plain");
+      return;
+    }
+    replace_all(*html, "{{navbar}}", *navbar);
   }
   replace_all(*html, "{{csrf_token}}", xml_escape(csrf_token));
   replace_all(*html, "{{user}}", xml_escape(user));

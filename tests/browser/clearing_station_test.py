@@ -34,6 +34,7 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 OPERATOR = "anna"
+ADMIN = "ben"
 PASSWORD = "Klärung-2026-test"
 OPEN_CASE = "8513179-224"      # registered and open: the release files into it
 CLOSED_CASE = "8193707-438"    # registered and closed: letter-0008 goes to clearing
@@ -225,6 +226,7 @@ def run(args, results):
         zpe.must("registry", "add", CLOSED_CASE, "--opened", "2022-05-10")
         zpe.must("registry", "close", CLOSED_CASE)
         zpe.must("user", "add", OPERATOR, "--role", "operator", "--tenants", "default", "--password-stdin", stdin=PASSWORD + "\n")
+        zpe.must("user", "add", ADMIN, "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
         drop_letters(home)
 
         log = open(os.path.join(home, "run.log"), "w")
@@ -255,9 +257,7 @@ def run(args, results):
         driver.get(base + "/")
         wait.until(lambda d: d.current_url.startswith(base + "/login"))
         results.check("without a session the list redirects to the login page", True)
-        driver.find_element(By.ID, "user").send_keys(OPERATOR)
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "login-submit").click()
+        log_in(driver, wait, base, OPERATOR)
         wait.until(lambda d: d.current_url.rstrip("/") == base)
         rows = wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#clearing-list tbody tr.clearing-row")) >= len(LETTERS) and
                           d.find_elements(By.CSS_SELECTOR, "#clearing-list tbody tr.clearing-row"))
@@ -400,10 +400,31 @@ def run(args, results):
             shutil.rmtree(home, ignore_errors=True)
 
 
-def check_dashboard(driver, wait, results, zpe, base, screenshots):
-    """The dashboard shows today's figures, backlog, workers and the pages-per-minute chart."""
+def log_in(driver, wait, base, user):
+    """Logs in on the login page (the browser is there or is sent there)."""
     from selenium.webdriver.common.by import By
 
+    driver.get(base + "/login")
+    wait.until(lambda d: d.find_elements(By.ID, "login-submit"))
+    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(lambda d: not d.current_url.startswith(base + "/login"))
+
+
+def log_out(driver, wait, base):
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, "logout").click()
+    wait.until(lambda d: d.current_url.startswith(base + "/login"))
+
+
+def check_dashboard(driver, wait, results, zpe, base, screenshots):
+    """The dashboard shows today's figures, backlog, workers and the pages-per-minute chart;
+    an admin also sees the disk use per area, an operator does not."""
+    from selenium.webdriver.common.by import By
+
+    zpe.must("gc")  # measures the disk use per area
     driver.get(base + "/dashboard")
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
     docs = zpe.json("list", "--json")
@@ -430,10 +451,26 @@ def check_dashboard(driver, wait, results, zpe, base, screenshots):
     results.check("the 30-day chart is drawn",
                   driver.execute_script("const c = window.Chart && window.Chart.getChart('days-chart');"
                                         "return c ? c.data.labels.length : 0;") == 30)
-    driver.set_window_size(1366, 1200)  # the whole page, workers included, for the docs
+    results.check("an operator is not shown the site's disk use",
+                  not driver.find_element(By.ID, "storage").is_displayed())
+
+    # The admin: the same page with the disk use per area, as zpe status reads it.
+    log_out(driver, wait, base)
+    log_in(driver, wait, base, ADMIN)
+    driver.get(base + "/dashboard")
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
+    areas = zpe.json("status", "--json")["disk"]["usage"]["areas"]
+    rows = {r.get_attribute("data-area"): int(r.get_attribute("data-bytes"))
+            for r in driver.find_elements(By.CSS_SELECTOR, "#storage-table tbody tr.storage-row")}
+    results.check("an admin sees the disk use per area as zpe status has it",
+                  driver.find_element(By.ID, "storage").is_displayed() and rows == {k: int(v) for k, v in areas.items()}
+                  and rows.get("blobs", 0) > 0, "shown %s, zpe status %s" % (rows, areas))
+    driver.set_window_size(1366, 1400)  # the whole page, workers and storage included, for the docs
     time.sleep(0.5)
     driver.save_screenshot(os.path.join(screenshots, "dashboard.png"))
     driver.set_window_size(1366, 768)
+    log_out(driver, wait, base)
+    log_in(driver, wait, base, OPERATOR)
 
 
 def zpe_state(zpe, doc_id):

@@ -1,10 +1,10 @@
 // The operations dashboard (/dashboard): today's figures per tenant, pages per minute over
 // the last hours (Chart.js), documents in and out over 30 days, backlog per stage with the
 // document waiting longest, clearing / quarantine / failures of the last 24 hours, and the
-// stage workers. Everything comes from GET /api/dashboard, already narrowed to the
-// operator's tenants; it refreshes every 15 seconds.
+// stage workers; for an admin also the disk use per area of the home. Everything comes from
+// GET /api/dashboard, already narrowed to the operator's tenants; it refreshes every 15 seconds.
 
-import { t, locale } from "./i18n.js";
+import { t, has, locale } from "./i18n.js";
 import { api, el, clear, formatAge, formatNumber, reasonLabel, initChrome, showError } from "./app.js";
 
 const REFRESH_MS = 15000;
@@ -98,6 +98,39 @@ function renderWorkers() {
   }
 }
 
+function bytesText(bytes) {
+  if (typeof bytes !== "number") return "–";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return formatNumber(value, unit ? 1 : 0) + " " + units[unit];
+}
+
+// Only an admin's answer carries "storage" (null until the storage policy first measured).
+function renderStorage() {
+  const section = document.getElementById("storage");
+  section.hidden = !("storage" in data);
+  if (section.hidden) return;
+  const tbody = clear(document.querySelector("#storage-table tbody"));
+  const usage = data.storage;
+  if (!usage || !usage.areas) {
+    setText("storage-measured", "");
+    tbody.append(el("tr", {}, el("td", { colspan: "2", class: "text-secondary" }, t("dash.storage_none"))));
+    return;
+  }
+  setText("storage-measured", t("dash.storage_measured", {
+    time: new Date(usage.measured_ms).toLocaleString(locale()), free: bytesText(usage.free_bytes) }));
+  for (const [area, bytes] of Object.entries(usage.areas)) {
+    const key = "dash.area." + area;
+    tbody.append(el("tr", { class: "storage-row", dataset: { area, bytes: String(bytes) } },
+      el("td", {}, has(key) ? t(key) : area), el("td", { class: "text-end" }, bytesText(bytes))));
+  }
+}
+
 function minuteLabel(ms) {
   return new Date(ms).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }
@@ -152,6 +185,7 @@ function render() {
   renderTenants();
   renderReasons();
   renderWorkers();
+  renderStorage();
   renderCharts();
   document.body.dataset.loaded = String(data.generated_ms);
 }
