@@ -18,22 +18,6 @@ namespace zpe::app {
 
 namespace {
 
-// [tenants.<t>.archive] retention_years, else [archive] retention_years; 0 when unset.
-int retention_years(const Config& config, const std::string& tenant) {
-  const nlohmann::json& root = config.json();
-  std::vector<const nlohmann::json*> tables;
-  if (root.contains("tenants") && root["tenants"].contains(tenant)) tables.push_back(&root["tenants"][tenant]);
-  tables.push_back(&root);
-  for (const nlohmann::json* table : tables) {
-    if (!table->is_object() || !table->contains("archive")) continue;
-    const nlohmann::json& archive = (*table)["archive"];
-    if (archive.is_object() && archive.contains("retention_years") && archive["retention_years"].is_number_integer()) {
-      return archive["retention_years"].get<int>();
-    }
-  }
-  return 0;
-}
-
 int verify_audit(const GlobalOptions& options, bool as_json) {
   auto opened = open_store(options, false);
   if (!opened) return kBadArgs;
@@ -131,7 +115,9 @@ int run_archiver(const GlobalOptions& options) {
     for (const std::string& id : due ? *due : std::vector<std::string>{}) {
       if (stop_flag().load() || refused.count(id)) continue;
       auto row = opened->jobs->get(id);
-      const int years = row ? retention_years(opened->env.config, row->tenant) : 0;
+      // [tenants.<t>.archive] retention_years, else [archive] retention_years; 0 when unset.
+      const int years =
+          row ? static_cast<int>(opened->env.config.tenant_int(row->tenant, "archive", "retention_years", 0)) : 0;
       auto package = write_package(*opened->jobs, blobs, opened->env.home.archive(), id, now_ms(), years);
       if (!package && space.note_failure(package.error(), now_ms())) break;  // reported once; wait
       if (!package) {

@@ -76,17 +76,6 @@ struct Decision {
   DocumentBlobs blobs;
 };
 
-int64_t tenant_days(const Config& config, const std::string& tenant, const char* key, int64_t fallback) {
-  const json& root = config.json();
-  for (const json* table : {root.contains("tenants") && root["tenants"].contains(tenant) ? &root["tenants"][tenant] : nullptr,
-                            &root}) {
-    if (table == nullptr || !table->contains("storage")) continue;
-    const json& storage = (*table)["storage"];
-    if (storage.is_object() && storage.contains(key) && storage[key].is_number_integer()) return storage[key].get<int64_t>();
-  }
-  return fallback;
-}
-
 std::uintmax_t folder_bytes(const std::filesystem::path& folder) {
   std::error_code ec;
   std::uintmax_t total = 0;
@@ -112,7 +101,7 @@ StoragePolicy storage_policy(const Config& config) {
   policy.intermediates_after_ms = storage.value("intermediates_after_hours", int64_t{24}) * kHourMs;
   const int64_t days = storage.value("working_copies_after_days", int64_t{30});
   policy.working_copies_after_ms = [config, days](const std::string& tenant) {
-    return tenant_days(config, tenant, "working_copies_after_days", days) * kDayMs;
+    return config.tenant_int(tenant, "storage", "working_copies_after_days", days) * kDayMs;
   };
   policy.safety_window_ms = std::max(kHourMs, 2 * config.lease_ms());
   return policy;

@@ -198,4 +198,14 @@ nlohmann::json Config::stage_settings(const std::string& stage, const std::strin
   return out;
 }
 
+int64_t Config::tenant_int(const std::string& tenant, const char* table, const char* key, int64_t fallback) const {
+  const nlohmann::json* tenant_table = has_tenant(tenant) ? &root_["tenants"][tenant] : nullptr;
+  for (const nlohmann::json* scope : {tenant_table, &root_}) {
+    if (scope == nullptr || !scope->is_object() || !scope->contains(table)) continue;
+    const nlohmann::json& values = (*scope)[table];
+    if (values.is_object() && values.contains(key) && values[key].is_number_integer()) return values[key].get<int64_t>();
+  }
+  return fallback;
+}
+
 }  // namespace zpe

@@ -47,6 +47,9 @@ class Config {
   bool has_tenant(const std::string& tenant) const;
   // [stages.<stage>] overlaid by [tenants.<tenant>.stages.<stage>].
   nlohmann::json stage_settings(const std::string& stage, const std::string& tenant) const;
+  // [tenants.<tenant>.<table>] <key> when the tenant sets it, else [<table>] <key>, else
+  // `fallback` (an integer key; a value of another type counts as unset).
+  int64_t tenant_int(const std::string& tenant, const char* table, const char* key, int64_t fallback) const;
 
  private:
   using Origins = std::map<std::string, std::string>;  // JSON pointer -> "file:line"

@@ -32,5 +32,18 @@ TEST(Config, MalformedFileIsAnErrorNamingTheLine) {
   EXPECT_NE(config.error().message.find(":2:"), std::string::npos) << config.error().message;
 }
 
+TEST(Config, TenantIntTakesTheTenantsValueThenTheSitesThenTheFallback) {
+  auto config = Config::from_text(
+      "[archive]\nretention_years = 10\n"
+      "[tenants.court]\ndisplay_name = \"Court\"\n[tenants.court.archive]\nretention_years = 30\n"
+      "[tenants.odd]\ndisplay_name = \"Odd\"\n[tenants.odd.archive]\nretention_years = \"many\"\n");
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->tenant_int("court", "archive", "retention_years", 0), 30);
+  EXPECT_EQ(config->tenant_int("default", "archive", "retention_years", 0), 10);
+  EXPECT_EQ(config->tenant_int("odd", "archive", "retention_years", 0), 10) << "a string counts as unset";
+  EXPECT_EQ(config->tenant_int("nobody", "archive", "retention_years", 0), 10);
+  EXPECT_EQ(config->tenant_int("court", "archive", "no_such_key", 7), 7);
+}
+
 }  // namespace
 }  // namespace zpe

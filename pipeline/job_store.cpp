@@ -641,10 +641,9 @@ Result<StatusSummary> JobStore::summary(int recent_failures) {
   Statement states(db_, "SELECT state, COUNT(*) FROM documents GROUP BY state");
   while (states.step()) sum.documents_per_state[states.text(0)] = states.integer(1);
   if (auto st = states.status(); !st) return zpe::fail(st.error());
-  Statement backlog(db_,
-                    "SELECT stage, SUM(state = 'QUEUED'), SUM(state = 'RUNNING') FROM documents "
-                    "WHERE state IN ('QUEUED','RUNNING') GROUP BY stage");
-  while (backlog.step()) sum.backlog_per_stage[backlog.text(0)] = {backlog.integer(1), backlog.integer(2)};
+  auto backlog = stage_backlog(TenantFilter{true, {}});
+  if (!backlog) return zpe::fail(backlog.error());
+  for (const StageBacklog& b : *backlog) sum.backlog_per_stage[b.stage] = {b.queued, b.running};
   Statement failures(db_,
                      "SELECT seq, IFNULL(document_id,''), at_ms, actor, action, detail, prev_hash, hash FROM audit "
                      "WHERE action IN ('stage_failed','lease_expired','quarantined','to_clearing') "
@@ -674,14 +673,12 @@ Result<RunProgress> JobStore::progress_since(int64_t since_ms) {
   if (!done.step()) return zpe::fail(done.status().error());
   progress.documents_done = done.integer(0);
   progress.pages_done = done.integer(1);
-  Statement backlog(db_,
-                    "SELECT stage, SUM(state = 'QUEUED'), SUM(state = 'RUNNING') FROM documents "
-                    "WHERE state IN ('QUEUED','RUNNING') GROUP BY stage");
-  while (backlog.step()) {
-    progress.backlog_per_stage[backlog.text(0)] = {backlog.integer(1), backlog.integer(2)};
-    progress.in_flight += backlog.integer(1) + backlog.integer(2);
+  auto backlog = stage_backlog(TenantFilter{true, {}});
+  if (!backlog) return zpe::fail(backlog.error());
+  for (const StageBacklog& b : *backlog) {
+    progress.backlog_per_stage[b.stage] = {b.queued, b.running};
+    progress.in_flight += b.queued + b.running;
   }
-  if (auto st = backlog.status(); !st) return zpe::fail(st.error());
   return progress;
 }
 
