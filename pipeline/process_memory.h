@@ -8,9 +8,15 @@
 // VM, 85 ms to copy one 8.7 MB grey A4 page into fresh memory and 0.5 ms into reused memory, and
 // a zpe run on 8 held-out letters took about 8 % less wall time with the heap kept
 // (docs/ARCHITECTURE.md "Memory"). So blocks up to 32 MB (glibc's upper limit for this threshold)
-// come from the heap and are reused, and up to 256 MB of free heap is kept instead of being
-// handed back. A worker's resident size then stays at its peak, which is what the footprint
-// target (bench/BENCHMARKS.md, peak RSS) measures.
+// come from the heap and are reused, and up to 64 MB of free heap per arena is kept instead of
+// being handed back: room for a few page images per page thread, so the next page reuses it.
+// Measured on the bench's 200-page case file, the prepare worker alone (2 page threads, CPU
+// time and minor faults of the worker while it prepared the document, peak RSS from
+// /proc/PID/status VmHWM): 256 MB kept: 25.8 s, 105 k faults, 298-344 MB peak over runs;
+// 64 MB: 26.2 s, 107 k faults, 298-306 MB; glibc's defaults: 33.1 s, 420 k faults, 309-317 MB;
+// 64 MB with arena_max=2: 35.6 s, 481 k faults, 301 MB. The rest of the peak is the working
+// set: about 108 MB idle (two OSD models), the original file held while its pages are decoded,
+// and each page thread's copies of its page.
 #pragma once
 
 namespace zpe {
