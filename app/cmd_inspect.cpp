@@ -177,6 +177,12 @@ int status(const GlobalOptions& options, bool as_json) {
     spdlog::error("{}", sum.error().message);
     return kFailed;
   }
+  auto workers = opened->jobs->workers();  // the dispatcher's view, rewritten at least every 5 s
+  if (!workers) {
+    spdlog::error("status: {}", workers.error().message);
+    return kFailed;
+  }
+  const int64_t now = now_ms();
   int waiting = Intake::count_waiting(opened->env.home, opened->env.config.tenants());
   const int egvp_waiting = EgvpIntake::count_waiting(opened->env.home, opened->env.config.tenants());
   if (as_json) {
@@ -190,6 +196,12 @@ int status(const GlobalOptions& options, bool as_json) {
       out["recent_failures"].push_back({{"document_id", f.document_id}, {"at_ms", f.at_ms}, {"action", f.action},
                                         {"detail", nlohmann::json::parse(f.detail, nullptr, false)}});
     }
+    out["workers"] = nlohmann::json::array();
+    for (const WorkerStatus& w : *workers) {
+      out["workers"].push_back({{"name", w.name}, {"stage", w.stage}, {"host", w.host}, {"last_seen_ms", w.last_seen_ms},
+                                {"connected", now - w.last_seen_ms <= kWorkerConnectedWithinMs},
+                                {"current_document_id", w.current_document_id}});
+    }
     out["disk"] = disk_status(opened->env.home);
     report_egvp_status(*opened->jobs, opened->env, &out);
     std::printf("%s\n", out.dump(2).c_str());
@@ -202,6 +214,14 @@ int status(const GlobalOptions& options, bool as_json) {
   if (sum->backlog_per_stage.empty()) std::printf("  (none)\n");
   for (const auto& [stage, b] : sum->backlog_per_stage) {
     std::printf("  %-12s %lld / %lld\n", stage.c_str(), static_cast<long long>(b.first), static_cast<long long>(b.second));
+  }
+  std::printf("\nworkers (as the dispatcher last saw them):\n");
+  if (workers->empty()) std::printf("  (none: is zpe run or the dispatcher running?)\n");
+  for (const WorkerStatus& w : *workers) {
+    const bool connected = now - w.last_seen_ms <= kWorkerConnectedWithinMs;
+    std::printf("  %-10s %-28s %s, heard %llds ago%s%s\n", w.stage.c_str(), w.name.c_str(), connected ? "connected" : "GONE",
+                static_cast<long long>((now - w.last_seen_ms) / 1000),
+                w.current_document_id.empty() ? "" : ", working on ", w.current_document_id.c_str());
   }
   std::printf("\ncase-file events not yet acknowledged: %lld\n", static_cast<long long>(sum->unacked_events));
   std::printf("\nrecent failures:\n");

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <fstream>
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "tests/harness.h"
@@ -165,6 +167,20 @@ TEST(Monitoring, Readyz_WaitsForAWorkerOfEveryStage) {
   Answer ready = client.get("/readyz");
   EXPECT_EQ(ready.json().value("missing", nlohmann::json::array()).size(), 0u) << ready.body;
   EXPECT_GE(ready.json()["checks"]["workers"]["connected_per_stage"].value("ocr", 0), 1) << ready.body;
+  // zpe status lists the same workers, as the dispatcher last saw them.
+  std::string out;
+  ASSERT_EQ(home.run({"status", "--json"}, &out, 60), 0) << out;
+  const nlohmann::json status = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
+  ASSERT_TRUE(status.is_object() && status["workers"].is_array()) << out;
+  std::set<std::string> connected;
+  for (const auto& w : status["workers"]) {
+    if (w.value("connected", false)) connected.insert(w.value("stage", ""));
+  }
+  EXPECT_TRUE(connected.count("ocr") && connected.count("prepare") && connected.count("route"))
+      << status["workers"].dump();
+  ASSERT_EQ(home.run({"status"}, &out, 60), 0) << out;
+  EXPECT_NE(out.find("workers (as the dispatcher last saw them):"), std::string::npos) << out;
+  EXPECT_NE(out.find("connected, heard"), std::string::npos) << out;
 }
 
 TEST(Monitoring, Readyz_SaysWhenTheDiskIsBelowTheThreshold) {
