@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "stages/prepare.h"
 #include "stages/testing_blob_access.h"
+#include "stages/testing_page_images.h"
 #include "stages/testing_page_checkpoints.h"
 
 namespace zpe {
@@ -119,6 +121,36 @@ TEST_F(ResumablePagesTest, ResumablePages_DoesNotRecordADocumentOfOnePageOrWitho
   EXPECT_FALSE(none.recording());
   EXPECT_EQ(work_pages(none, 3), 3);
   EXPECT_EQ(checkpoints_.saves(), 0);
+}
+
+// The prepare stage through the helper (its own tests are in prepare_test.cpp): an attempt
+// that loses its lease after recording 2 of 4 pages, then a retry that cleans up and stores
+// only pages 3 and 4 and gives the patch of an uninterrupted run.
+TEST(PageCheckpointsInPrepare, PrepareStage_RetryStoresOnlyThePagesNotRecordedWithTheSameResult) {
+  auto stage = make_prepare_stage(json::object());
+  ASSERT_TRUE(stage) << stage.error().message;
+  std::vector<PixPtr> owned;
+  for (int i = 1; i <= 4; ++i) owned.push_back(testing::render_text_page({"Seite " + std::to_string(i)}, 1200, 400, 300));
+  const std::string tiff = testing::encode_multipage_tiff({owned[0].get(), owned[1].get(), owned[2].get(), owned[3].get()});
+  testing::InMemoryBlobAccess blobs;
+  const json record = testing::intake_record("case-file.tif", blobs.put(tiff), tiff.size());
+  const json settings = {{"page_threads", 1}};
+  auto uninterrupted = (*stage)->run(StageContext{record, settings, blobs});
+  ASSERT_TRUE(uninterrupted) << uninterrupted.error().reason;
+
+  testing::InMemoryPageCheckpoints checkpoints;
+  checkpoints.lose_lease_after(2);
+  auto interrupted = (*stage)->run(StageContext{record, settings, blobs, nullptr, &checkpoints});
+  ASSERT_FALSE(interrupted);
+  EXPECT_EQ(interrupted.error().kind, FailureKind::kRetryable);
+  checkpoints.next_attempt();
+  auto resumed = (*stage)->run(StageContext{record, settings, blobs, nullptr, &checkpoints});
+  ASSERT_TRUE(resumed) << resumed.error().reason;
+  EXPECT_EQ(checkpoints.found(), 2);
+  EXPECT_EQ(checkpoints.saves(), 2) << "only pages 3 and 4 are cleaned up and stored again";
+  resumed->patch.erase("step_ms");
+  uninterrupted->patch.erase("step_ms");
+  EXPECT_EQ(resumed->patch, uninterrupted->patch);
 }
 
 }  // namespace

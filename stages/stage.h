@@ -2,7 +2,9 @@
 //
 // A stage takes a document's current record (JSON, see docs/ARCHITECTURE.md "The document
 // record") and reads and writes blobs through BlobAccess; the route stage also asks
-// FiledDocuments what was filed in a case lately (near-duplicates). It returns either a StageResult
+// FiledDocuments what was filed in a case lately (near-duplicates); ocr and prepare record
+// each finished page through PageCheckpoints, so a retry repeats only the pages not
+// finished (stages/page_checkpoints.h). It returns either a StageResult
 // (a patch of top-level record fields, optionally a reason to send the document to the
 // clearing station) or a StageFailure (retryable, final, bad input to quarantine, or no
 // space: the site's disk is full, which costs the document nothing).
