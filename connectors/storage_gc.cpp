@@ -246,6 +246,16 @@ Result<StorageGcReport> collect_storage(JobStore& jobs, BlobStore& blobs, const 
     return {};
   });
   if (!walked) return fail(walked.error());
+  // Page checkpoints of documents still in the pipeline name blobs no record names yet (a
+  // stage job's finished pages, for its next attempt): live. Those of finished documents go.
+  if (!dry_run) {
+    if (auto dropped = jobs.drop_finished_checkpoints(); !dropped) return fail(dropped.error());
+  }
+  Status checkpoints = jobs.for_each_live_checkpoint([&](const json& result) -> Status {
+    collect_hashes(result, live);
+    return {};
+  });
+  if (!checkpoints) return fail(checkpoints.error());
   for (Decision& batch : batches) {
     if (open_batches.count(batch.document_id)) {
       keep(batch.blobs.intermediate);

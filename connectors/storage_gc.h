@@ -13,6 +13,8 @@
 //     have a receipt, and the tenant's working_copies_after_days have passed since it was
 //     filed or rejected (0: kept for good). A REPLACED or SPLIT document keeps them always:
 //     no archive package holds them;
+//   - the blobs its page checkpoints name (pipeline/job_store_checkpoints.cpp), while it is
+//     not FILED, REJECTED, REPLACED, QUARANTINED or SPLIT (then the checkpoints are deleted);
 //   - its intermediates (page images, OCR text and ALTO, the unsigned PDF, anything else)
 //     until intermediates_after_hours after it became FILED, REJECTED or REPLACED; a SPLIT
 //     batch until every document split from it is terminal too.

@@ -138,6 +138,10 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
     serve_filed(identity, f);
     return;
   }
+  if (command == kCheckpoint) {
+    serve_checkpoint(identity, f, now);
+    return;
+  }
   // The intake queued documents: nothing to record, assign_jobs runs right after this drain.
   if (command == kWork) return;
   Peer& peer = peers_[identity];
@@ -299,6 +303,54 @@ void Dispatcher::serve_filed(const std::string& identity, const protocol::Frames
   send_frames(workers_, {identity, kWorkerVersion, kFiledList, request_id, nlohmann::json{{"documents", documents}}.dump()});
 }
 
+namespace {
+
+// A CHECKPOINT's JSON, checked: {"page": 0.., "stage_version": "...", "input": 64 hex,
+// "result": {...}}; nothing when it is not that (or too large).
+std::optional<PageCheckpoint> parse_checkpoint(const std::string& text) {
+  if (text.size() > protocol::kMaxCheckpointBytes) return std::nullopt;
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return std::nullopt;
+  const auto page = json.find("page"), version = json.find("stage_version"), input = json.find("input"),
+             result = json.find("result");
+  if (page == json.end() || !page->is_number_integer() || version == json.end() || !version->is_string() ||
+      version->get_ref<const std::string&>().size() > 256 || input == json.end() || !input->is_string() ||
+      !is_sha256_hex(input->get_ref<const std::string&>()) || result == json.end() || !result->is_object()) {
+    return std::nullopt;
+  }
+  const int64_t index = page->get<int64_t>();
+  if (index < 0 || index >= JobStore::kMaxCheckpointPages) return std::nullopt;
+  return PageCheckpoint{index, version->get<std::string>(), input->get<std::string>(), *result};
+}
+
+}  // namespace
+
+void Dispatcher::serve_checkpoint(const std::string& identity, const protocol::Frames& f, int64_t now) {
+  using namespace protocol;
+  if (f.size() < 6) return;
+  const std::string& request_id = f[3];
+  const std::string& lease_id = f[4];
+  const auto checkpoint = parse_checkpoint(f[5]);
+  if (!checkpoint) {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id,
+                           "CHECKPOINT needs a JSON object of at most " + std::to_string(kMaxCheckpointBytes) +
+                               " bytes with page, stage_version, input (SHA-256) and result (an object)"});
+    return;
+  }
+  auto saved = jobs_.save_page_checkpoint(lease_id, *checkpoint, now);
+  if (!saved) {
+    const bool no_space = saved.error().kind == ErrorKind::kNoSpace;
+    if (!no_space) spdlog::error("dispatcher: cannot record a checkpoint of lease {}: {}", lease_id, saved.error().describe());
+    send_frames(workers_, no_space ? Frames{identity, kWorkerVersion, kError, request_id, saved.error().message, kKindNoSpace}
+                                   : Frames{identity, kWorkerVersion, kError, request_id, saved.error().message});
+  } else if (!*saved) {
+    send_frames(workers_, {identity, kWorkerVersion, kError, request_id,
+                           "lease " + lease_id + " is not valid (expired, completed or replaced)", kKindLeaseLost});
+  } else {
+    send_frames(workers_, {identity, kWorkerVersion, kSaved, request_id});
+  }
+}
+
 void Dispatcher::assign_jobs(int64_t now) {
   if (!job_space_.may_try(now)) return;
   for (auto it = peers_.begin(); it != peers_.end();) {
@@ -328,6 +380,14 @@ void Dispatcher::assign_jobs(int64_t now) {
                               {"stage", j.stage},             {"attempt", j.attempt},
                               {"record", j.record},           {"settings", config_.stage_settings(j.stage, j.tenant)},
                               {"lease_ms", config_.lease_ms()}, {"heartbeat_ms", config_.heartbeat_ms()}};
+    if (!j.checkpoints.empty()) {
+      nlohmann::json checkpoints = nlohmann::json::array();
+      for (const PageCheckpoint& c : j.checkpoints) {
+        checkpoints.push_back(
+            {{"page", c.page_index}, {"stage_version", c.stage_version}, {"input", c.input_sha256}, {"result", c.result}});
+      }
+      payload["checkpoints"] = std::move(checkpoints);
+    }
     if (protocol::send_frames(workers_, {it->first, protocol::kWorkerVersion, protocol::kJob, j.lease_id,
                                          payload.dump()})) {
       peer.waiting = false;

@@ -4,8 +4,10 @@
 // otherwise it looks at the job store every 100 ms, for work queued by others: `zpe
 // submit`, the clearing station, retries), extends leases on heartbeats, applies results
 // through the job store (fenced by lease id), expires lost leases, quarantines bad input,
-// and serves blob reads and writes and the look-up of filed documents (FIND-FILED) so
-// workers on other hosts need no shared disk. Protocol: docs/PROTOCOL.md.
+// serves blob reads and writes and the look-up of filed documents (FIND-FILED) so
+// workers on other hosts need no shared disk, and records the page checkpoints of running
+// jobs (CHECKPOINT, fenced by lease), which go with the job's next attempt. Protocol:
+// docs/PROTOCOL.md.
 //
 // All state is in the job store: a restarted dispatcher picks up where the old one
 // stopped, and workers' results for still-valid leases are accepted. A full disk costs no
@@ -77,6 +79,8 @@ class Dispatcher {
   Status on_failed(const std::string& identity, const protocol::Frames& f, int64_t now);
   void serve_blob(const std::string& identity, const protocol::Frames& f, int64_t now);
   void serve_filed(const std::string& identity, const protocol::Frames& f);
+  // CHECKPOINT: records a page a running job finished, if the lease is still valid.
+  void serve_checkpoint(const std::string& identity, const protocol::Frames& f, int64_t now);
   void assign_jobs(int64_t now);
   void handle_failure_outcome(const FailureOutcome& outcome, const std::string& reason);
   void refuse(const std::string& identity, const std::string& lease_id, const std::string& why);

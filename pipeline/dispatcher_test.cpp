@@ -3,7 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +19,7 @@
 #include "pipeline/durable_file.h"
 #include "pipeline/testing_full_disk.h"
 #include "pipeline/worker.h"
+#include "stages/page_checkpoints.h"
 #include "stages/stage_io.h"
 
 namespace zpe {
@@ -59,7 +63,7 @@ class DispatcherTest : public ::testing::Test {
     home_.root = std::filesystem::temp_directory_path() / ("zpe-dispatcher-" + random_hex(4));
     const std::string id = random_hex(6);
     auto config = Config::from_text("[dispatcher]\nendpoint = \"ipc:///tmp/zpe-dispatcher-test-" + id +
-                                    "\"\nmax_attempts = 2\nheartbeat_ms = 200\n[feed]\nendpoint = \"ipc:///tmp/zpe-feed-test-" +
+                                    "\"\nmax_attempts = 2\nheartbeat_ms = 200\n" + extra_dispatcher_keys_ + "[feed]\nendpoint = \"ipc:///tmp/zpe-feed-test-" +
                                     id + "\"\n[pipeline]\nstages = [\"sign\"]\n");
     ASSERT_TRUE(config) << config.error().message;
     config_ = std::make_unique<Config>(*config);
@@ -76,12 +80,18 @@ class DispatcherTest : public ::testing::Test {
   }
 
   void start() {
+    start_dispatcher();
+    start_worker(stage_);
+  }
+  void start_dispatcher() {
     dispatcher_ = std::make_unique<Dispatcher>(*config_, home_, *jobs_, *blobs_, context_);
     ASSERT_TRUE(dispatcher_->bind());
     threads_.emplace_back([this] { dispatcher_->run(stop_); });
-    threads_.emplace_back([this] {
+  }
+  void start_worker(Stage& stage) {
+    threads_.emplace_back([this, &stage] {
       zmq::context_t context;
-      WorkerLoop loop(context, WorkerOptions{config_->dispatcher_endpoint(), "test-worker", 5000}, stage_);
+      WorkerLoop loop(context, WorkerOptions{config_->dispatcher_endpoint(), "test-worker", 5000}, stage);
       loop.run(stop_);
     });
   }
@@ -109,6 +119,7 @@ class DispatcherTest : public ::testing::Test {
     return done();
   }
 
+  std::string extra_dispatcher_keys_;  // more [dispatcher] keys, one a line (set before SetUp)
   Home home_;
   std::unique_ptr<Config> config_;
   std::unique_ptr<JobStore> jobs_;
@@ -187,6 +198,126 @@ TEST_F(DispatcherTest, Dispatcher_EachStateChangeIsOneLineWithTheDocumentAndTena
   ASSERT_TRUE(wait_for([&] { return !log.containing(id + " (tenant default) -> FILED").empty(); }, 5000));
   EXPECT_EQ(log.containing("info dispatcher: " + id + " (tenant default) -> RUNNING on test-worker (sign attempt 1)").size(), 1u);
   EXPECT_EQ(log.containing("info document " + id + " (tenant default) -> FILED").size(), 1u);
+}
+
+// A stage of five pages, each written as a blob and recorded as a page checkpoint through
+// stages/page_checkpoints.h; with kill_at set, the worker's process sends itself SIGKILL as
+// it starts that page: a kill -9 in the middle of a long document.
+class FivePageStage final : public Stage {
+ public:
+  static constexpr int kPages = 5;
+  explicit FivePageStage(std::optional<int> kill_at = std::nullopt) : kill_at_(kill_at) {}
+  std::string_view name() const override { return "sign"; }
+  std::string version() const override { return "sign/pages-test"; }
+  StageOutcome run(const StageContext& context) override {
+    ResumablePages resumable(context, "sign", version(), kPages);
+    nlohmann::json pages = nlohmann::json::array();
+    for (int i = 0; i < kPages; ++i) {
+      auto page = resumable.page(i, "page " + std::to_string(i), [&]() -> StageValue<nlohmann::json> {
+        if (kill_at_ && i == *kill_at_) raise(SIGKILL);
+        ++worked;
+        auto sha = write_blob(context.blobs, "page " + std::to_string(i) + " of " + context.record.value("document_id", ""),
+                              "page");
+        if (!sha) return tl::unexpected(sha.error());
+        return nlohmann::json{{"blob", *sha}};
+      });
+      if (!page) return tl::unexpected(page.error());
+      pages.push_back((*page)["blob"]);
+    }
+    StageResult result;
+    result.patch["page_blobs"] = pages;
+    result.patch["route"] = {{"target", "archive"}, {"destinations", nlohmann::json::array()}, {"case_number", ""}};
+    return result;
+  }
+  std::atomic<int> worked{0};
+
+ private:
+  std::optional<int> kill_at_;
+};
+
+class DispatcherCheckpointTest : public DispatcherTest {
+ protected:
+  DispatcherCheckpointTest() { extra_dispatcher_keys_ = "lease_ms = 1500\n"; }
+};
+
+// A real kill -9 of a worker process after 3 of 5 pages: the lease runs out, the retry on
+// another worker gets the 3 recorded pages with its JOB and works only the other 2; the
+// document is filed with the pages an uninterrupted run gives, and its checkpoints are gone.
+TEST_F(DispatcherCheckpointTest, Dispatcher_RetryAfterAKillNineWorksOnlyThePagesNotRecorded) {
+  const std::string id = add_document();
+  const pid_t child = fork();
+  if (child == 0) {
+    zmq::context_t context;
+    FivePageStage dying(3);
+    WorkerLoop loop(context, WorkerOptions{config_->dispatcher_endpoint(), "dying-worker", 5000}, dying);
+    std::atomic<bool> never{false};
+    loop.run(never);
+    _exit(0);
+  }
+  start_dispatcher();
+  int status = 0;
+  const bool ended = wait_for([&] { return waitpid(child, &status, WNOHANG) == child; }, 20000);
+  if (!ended) kill(child, SIGKILL);
+  ASSERT_TRUE(ended) << "the worker was not killed at page 4";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+  FivePageStage retry;
+  start_worker(retry);
+  ASSERT_TRUE(wait_for([&] { auto row = jobs_->get(id); return row && row->state == "FILED"; }, 30000))
+      << jobs_->get(id)->state << ": " << jobs_->get(id)->reason;
+  stop_.store(true);  // the store is read below without the dispatcher's thread using it
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  EXPECT_EQ(retry.worked.load(), 2) << "pages 1-3 were recorded before the kill; only pages 4 and 5 are worked again";
+  const auto filed = jobs_->get(id);
+  ASSERT_TRUE(filed);
+  ASSERT_EQ(filed->record["page_blobs"].size(), 5u);
+  for (int i = 0; i < FivePageStage::kPages; ++i) {
+    EXPECT_EQ(filed->record["page_blobs"][i], sha256_hex("page " + std::to_string(i) + " of " + id)) << i;
+  }
+  auto runs = jobs_->stage_runs(id);
+  ASSERT_TRUE(runs);
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ(runs->front().outcome, "lost");
+  int live = 0;
+  EXPECT_TRUE(jobs_->for_each_live_checkpoint([&](const nlohmann::json&) -> Status {
+    ++live;
+    return {};
+  }));
+  EXPECT_EQ(live, 0) << "the stage completed: its checkpoints are deleted";
+}
+
+// CHECKPOINT is fenced by lease and bounded in size (docs/PROTOCOL.md).
+TEST_F(DispatcherCheckpointTest, Dispatcher_RefusesACheckpointOfALeaseNotHeldAndAnOversizedOne) {
+  const std::string id = add_document();
+  auto job = jobs_->claim("sign", "w", now_ms(), 60000);
+  ASSERT_TRUE(job && *job);
+  start_dispatcher();
+  zmq::context_t context;
+  DispatcherChannel channel(context, config_->dispatcher_endpoint(), 5000);
+  const std::string input(64, 'b');
+  RemotePageCheckpoints held(channel, (*job)->lease_id, nlohmann::json::array());
+  EXPECT_TRUE(held.save(0, "sign/1", input, {{"blob", std::string(64, 'c')}}));
+  RemotePageCheckpoints stale(channel, "L-not-a-lease", nlohmann::json::array());
+  auto refused = stale.save(1, "sign/1", input, {{"blob", std::string(64, 'c')}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kConflict) << refused.error().message;
+  auto oversized = held.save(2, "sign/1", input, {{"junk", std::string(protocol::kMaxCheckpointBytes, 'x')}});
+  ASSERT_FALSE(oversized);
+  EXPECT_NE(oversized.error().kind, ErrorKind::kConflict);
+  EXPECT_NE(oversized.error().message.find("at most 16384 bytes"), std::string::npos) << oversized.error().message;
+  auto out_of_range = held.save(JobStore::kMaxCheckpointPages, "sign/1", input, {{"blob", std::string(64, 'c')}});
+  EXPECT_FALSE(out_of_range);
+  stop_.store(true);
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  auto retry = jobs_->expire_leases(now_ms() + 120000, 3);
+  ASSERT_TRUE(retry);
+  auto next = jobs_->claim("sign", "w", now_ms() + 120000, 60000);
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->document_id, id);
+  ASSERT_EQ((*next)->checkpoints.size(), 1u) << "only the held lease's page was recorded";
+  EXPECT_EQ((*next)->checkpoints[0].page_index, 0);
 }
 
 // The same dispatcher with CURVE on 127.0.0.1 (CURVE is enforced on loopback too when

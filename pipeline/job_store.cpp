@@ -115,6 +115,18 @@ CREATE TABLE IF NOT EXISTS record_details(
   full_bytes INTEGER NOT NULL,
   details BLOB NOT NULL);
 -- The stage workers the dispatcher is connected to, rewritten at least every 5 s.
+-- Page checkpoints of running stage jobs (pipeline/job_store_checkpoints.cpp): one row per
+-- finished page, replaced by a later attempt, deleted when the stage completes.
+CREATE TABLE IF NOT EXISTS page_checkpoints(
+  document_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  page_index INTEGER NOT NULL,
+  stage_version TEXT NOT NULL,
+  input_sha256 TEXT NOT NULL,
+  result TEXT NOT NULL,
+  lease_id TEXT NOT NULL,
+  saved_ms INTEGER NOT NULL,
+  PRIMARY KEY(document_id, stage, page_index));
 CREATE TABLE IF NOT EXISTS workers(
   name TEXT PRIMARY KEY,
   stage TEXT NOT NULL,
@@ -340,6 +352,9 @@ Result<std::optional<Job>> JobStore::claim(const std::string& stage, const std::
   run.bind(1, job.document_id).bind(2, stage).bind(3, job.attempt).bind(4, job.lease_id)
       .bind(5, worker).bind(6, now);
   if (auto st = run.run(); !st) return fail(st.error());
+  auto checkpoints = page_checkpoints(job.document_id, stage);
+  if (!checkpoints) return fail(checkpoints.error());
+  job.checkpoints = std::move(*checkpoints);
   if (auto st = tx.commit(); !st) return fail(st.error());
   return std::optional<Job>(std::move(job));
 }
@@ -440,6 +455,7 @@ Result<bool> JobStore::complete(const Completion& c, const std::vector<std::stri
   if (auto st = finish_stage_run(db_, c.lease_id, "done", reason.value_or(""), c.stage_version, c.now_ms); !st) {
     return fail(st.error());
   }
+  if (auto st = drop_page_checkpoints(doc.id, doc.stage); !st) return fail(st.error());
   if (auto st = append_audit(doc.id, "worker:" + c.worker, action, detail.dump(), c.now_ms); !st) {
     return fail(st.error());
   }

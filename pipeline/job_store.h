@@ -51,6 +51,16 @@ struct NewDocument {
   std::string rescan_of;
 };
 
+// One finished page of a stage job, recorded while the job runs (the page_checkpoints
+// table, pipeline/job_store_checkpoints.cpp; docs/ARCHITECTURE.md "Page checkpoints"), so a
+// later attempt of the same stage need not work the page again.
+struct PageCheckpoint {
+  int64_t page_index = 0;      // 0-based index of the page in the stage's work
+  std::string stage_version;   // Stage::version() of the worker that recorded it
+  std::string input_sha256;    // what the page's result depends on, hashed by the stage
+  nlohmann::json result;       // a small JSON object; names the blobs the page wrote
+};
+
 struct Job {
   std::string document_id;
   std::string tenant;
@@ -58,6 +68,8 @@ struct Job {
   std::string lease_id;
   int attempt = 0;
   nlohmann::json record;
+  // Pages earlier attempts of this stage recorded for the document, by page index.
+  std::vector<PageCheckpoint> checkpoints;
 };
 
 struct DocumentRow {
@@ -280,6 +292,19 @@ class JobStore {
   Result<std::optional<FailureOutcome>> record_failure(const std::string& lease_id, const std::string& kind,
                                              const std::string& reason, int max_attempts,
                                              int64_t backoff_ms, int64_t now_ms);
+  // Page checkpoints (pipeline/job_store_checkpoints.cpp). Records one finished page of
+  // the job holding lease_id (replacing what an earlier attempt recorded for that page);
+  // false when the lease is no longer valid at now_ms (the checkpoint is refused). A job's
+  // checkpoints are handed to its next attempt by claim() and deleted when the stage
+  // completes (complete()) or the document has reached a terminal state
+  // (drop_finished_checkpoints).
+  static constexpr int64_t kMaxCheckpointPages = 100000;  // page indexes 0 .. this - 1
+  Result<bool> save_page_checkpoint(const std::string& lease_id, const PageCheckpoint& checkpoint, int64_t now_ms);
+  // Every checkpoint's result of the documents not FILED, REJECTED, REPLACED, QUARANTINED or
+  // SPLIT (the storage policy marks the blobs they name as live).
+  Status for_each_live_checkpoint(const std::function<Status(const nlohmann::json& result)>& visit);
+  // Deletes the checkpoints of documents in those terminal states; returns how many.
+  Result<int64_t> drop_finished_checkpoints();
   // Puts jobs whose lease ran out back in the queue (or to CLEARING after max_attempts).
   Result<std::vector<FailureOutcome>> expire_leases(int64_t now_ms, int max_attempts);
   // Releases a lease at once (its worker is known to be gone), counting the attempt.
@@ -460,6 +485,9 @@ class JobStore {
   // old_id, RESCAN_REQUESTED in tenant, becomes REPLACED by new_id; false when it was not.
   Result<bool> replace_by_rescan(const std::string& old_id, const std::string& new_id, const std::string& tenant,
                                  int64_t now_ms, const std::string& actor);
+  // claim()'s and complete()'s halves of the page checkpoints, inside their transactions.
+  Result<std::vector<PageCheckpoint>> page_checkpoints(const std::string& document_id, const std::string& stage);
+  Status drop_page_checkpoints(const std::string& document_id, const std::string& stage);
   // A store from before the filings table: fill it once from its FILED documents.
   Result<bool> has_filings_table();
   Status backfill_filings();

@@ -7,6 +7,7 @@
 // are UTF-8 text.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ inline constexpr const char* kFailed = "FAILED";        // lease id, kind, reaso
 inline constexpr const char* kGet = "GET";              // request id, sha256
 inline constexpr const char* kPut = "PUT";              // request id, bytes
 inline constexpr const char* kFindFiled = "FIND-FILED"; // request id, query JSON {tenant, case_number, since_ms}
+inline constexpr const char* kCheckpoint = "CHECKPOINT"; // request id, lease id, JSON {page, stage_version, input, result}
 // Intake -> dispatcher
 inline constexpr const char* kWork = "WORK";            // (none): new documents are queued
 // Dispatcher -> worker
@@ -35,6 +37,8 @@ inline constexpr const char* kStored = "STORED";    // request id, sha256
 inline constexpr const char* kFiledList = "FILED-LIST";  // request id, JSON {documents: [...]}
 inline constexpr const char* kError = "ERROR";      // request id, message[, kind]
 inline constexpr const char* kKindNoSpace = "no_space";  // ERROR's and FAILED's kind: the disk is full
+inline constexpr const char* kKindLeaseLost = "lease_lost";  // ERROR's kind: a CHECKPOINT's lease is not valid
+inline constexpr const char* kSaved = "SAVED";      // request id (a CHECKPOINT is recorded)
 inline constexpr const char* kRefused = "REFUSED";  // lease id, reason (late or unknown lease)
 
 // Case-file feed: consumer -> dispatcher
@@ -43,6 +47,10 @@ inline constexpr const char* kAck = "ACK";      // event id
 inline constexpr const char* kFetch = "FETCH";  // request id, sha256 (same reply as GET)
 // Case-file feed: dispatcher -> consumer
 inline constexpr const char* kEvent = "EVENT";  // event id, event JSON
+
+// A CHECKPOINT's JSON frame is refused above this size (a page's result names its blobs;
+// it never carries them).
+inline constexpr std::size_t kMaxCheckpointBytes = 16 * 1024;
 
 using Frames = std::vector<std::string>;
 

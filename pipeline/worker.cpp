@@ -35,6 +35,7 @@ DispatcherChannel::DispatcherChannel(zmq::context_t& context, const std::string&
 
 Result<std::vector<std::string>> DispatcherChannel::request(const std::string& command,
                                                             const std::vector<std::string>& arguments) {
+  std::lock_guard lock(mutex_);
   const std::string request_id = random_hex(8);
   std::vector<std::string> frames = {protocol::kWorkerVersion, command, request_id};
   frames.insert(frames.end(), arguments.begin(), arguments.end());
@@ -94,6 +95,41 @@ Result<std::vector<FiledDocument>> RemoteFiledDocuments::filed_in_case(const std
                    fingerprint != entry.end() && fingerprint->is_string() ? fingerprint->get<std::string>() : ""});
   }
   return out;
+}
+
+RemotePageCheckpoints::RemotePageCheckpoints(DispatcherChannel& channel, std::string lease_id,
+                                             const nlohmann::json& earlier)
+    : channel_(channel), lease_id_(std::move(lease_id)) {
+  if (!earlier.is_array()) return;
+  for (const auto& entry : earlier) {
+    if (!entry.is_object() || !entry.contains("page") || !entry["page"].is_number_unsigned()) continue;
+    earlier_[entry["page"].get<std::size_t>()] = entry;
+  }
+}
+
+std::optional<nlohmann::json> RemotePageCheckpoints::find(std::size_t index, const std::string& stage_version,
+                                                          const std::string& input_sha256) {
+  const auto found = earlier_.find(index);
+  if (found == earlier_.end()) return std::nullopt;
+  const nlohmann::json& entry = found->second;
+  if (entry.value("stage_version", "") != stage_version || entry.value("input", "") != input_sha256) return std::nullopt;
+  const auto result = entry.find("result");
+  if (result == entry.end() || !result->is_object()) return std::nullopt;
+  return *result;
+}
+
+Status RemotePageCheckpoints::save(std::size_t index, const std::string& stage_version, const std::string& input_sha256,
+                                   const nlohmann::json& result) {
+  const nlohmann::json checkpoint = {
+      {"page", index}, {"stage_version", stage_version}, {"input", input_sha256}, {"result", result}};
+  auto reply = channel_.request(protocol::kCheckpoint, {lease_id_, checkpoint.dump()});
+  if (!reply) return fail(reply.error());
+  const auto& r = *reply;
+  if (r[1] == protocol::kSaved) return {};
+  const std::string kind = r.size() >= 5 ? r[4] : "";
+  const std::string message = r.size() >= 4 ? r[3] : "the dispatcher did not record the checkpoint";
+  if (kind == protocol::kKindLeaseLost) return fail(ErrorKind::kConflict, message);
+  return fail(kind == protocol::kKindNoSpace ? ErrorKind::kNoSpace : ErrorKind::kIOError, message);
 }
 
 WorkerLoop::WorkerLoop(zmq::context_t& context, WorkerOptions options, Stage& stage,
@@ -158,10 +194,11 @@ void WorkerLoop::run_job(const std::string& lease_id, const std::string& job_jso
                job.value("attempt", 0));
   int64_t started = now_ms();
 
+  RemotePageCheckpoints checkpoints(channel_, lease_id, job.value("checkpoints", nlohmann::json::array()));
   auto future = std::async(std::launch::async, [&]() -> StageOutcome {
     const DocumentLogFields stage_fields(document_id, tenant);
     try {
-      return stage_.run(StageContext{record, settings, blobs_, &filed_});
+      return stage_.run(StageContext{record, settings, blobs_, &filed_, &checkpoints});
     } catch (const std::bad_alloc&) {
       return stage_failure(FailureKind::kRetryable, "out of memory while running stage " + std::string(stage_.name()));
     } catch (const std::exception& e) {

@@ -21,6 +21,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include <zmq.hpp>
@@ -31,8 +33,8 @@
 
 namespace zpe {
 
-// Request/reply with the dispatcher on its own DEALER: GET, PUT, FIND-FILED
-// (docs/PROTOCOL.md). One request at a time; used by one thread.
+// Request/reply with the dispatcher on its own DEALER: GET, PUT, FIND-FILED, CHECKPOINT
+// (docs/PROTOCOL.md). One request at a time: threads calling request() take turns.
 class DispatcherChannel {
  public:
   DispatcherChannel(zmq::context_t& context, const std::string& endpoint, long timeout_ms,
@@ -42,6 +44,7 @@ class DispatcherChannel {
   Result<std::vector<std::string>> request(const std::string& command, const std::vector<std::string>& arguments);
 
  private:
+  std::mutex mutex_;  // one request and its reply at a time on socket_
   zmq::socket_t socket_;
   long timeout_ms_;
 };
@@ -66,6 +69,24 @@ class RemoteFiledDocuments : public FiledDocuments {
 
  private:
   DispatcherChannel& channel_;
+};
+
+// The page checkpoints of one job (stages/stage.h PageCheckpoints): the earlier attempts'
+// pages come with the JOB message; each finished page goes to the dispatcher as a
+// CHECKPOINT under the job's lease. Thread-safe.
+class RemotePageCheckpoints : public PageCheckpoints {
+ public:
+  // `earlier`: the JOB's "checkpoints" array (absent or malformed entries are ignored).
+  RemotePageCheckpoints(DispatcherChannel& channel, std::string lease_id, const nlohmann::json& earlier);
+  std::optional<nlohmann::json> find(std::size_t index, const std::string& stage_version,
+                                     const std::string& input_sha256) override;
+  Status save(std::size_t index, const std::string& stage_version, const std::string& input_sha256,
+              const nlohmann::json& result) override;
+
+ private:
+  DispatcherChannel& channel_;
+  std::string lease_id_;
+  std::map<std::size_t, nlohmann::json> earlier_;  // page index -> {stage_version, input, result}; read only
 };
 
 struct WorkerOptions {

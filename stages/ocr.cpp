@@ -10,8 +10,10 @@
 
 #include "stages/alto.h"
 #include "stages/born_digital.h"
+#include "stages/ocr_checkpoint.h"
 #include "stages/ocr_engine.h"
 #include "stages/page_compression.h"
+#include "stages/page_checkpoints.h"
 #include "stages/page_image.h"
 #include "stages/page_parallel.h"
 #include "stages/searchable_pdf.h"
@@ -191,26 +193,45 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   const auto broken = [&](const PageRef& page, const std::string& problem) {
     return StageFailure{FailureKind::kFinal, where_of(page) + ": " + problem + " — report to IT"};
   };
+  // A page recorded by an interrupted earlier attempt is taken from its checkpoint when its
+  // image, resolution and text source are unchanged (stages/page_checkpoints.h).
+  ResumablePages resumable(context, "ocr", version(), pages->size());
+  const std::string text_source = engine != nullptr ? "tesseract" : "pdf-text of " + context.record["original"].value("sha256", "");
   const auto failed = for_each_page(pages->size(), lanes, [&](std::size_t i, int lane) -> std::optional<StageFailure> {
     const PageRef& page = (*pages)[i];
-    auto png = times.time("read", [&] { return read_blob(blobs, page.blob, where_of(page) + " image"); });
-    if (!png) return png.error();
-    auto pix = times.time("decode", [&] { return decode_image(*png); });
-    if (!pix) return broken(page, "the stored page image cannot be decoded");
-    const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
-    if (engines[lane] != nullptr) {
-      auto recognised = times.time("recognise", [&] { return engines[lane]->recognise(pix->get(), dpi_y); });
-      if (!recognised) return broken(page, recognised.error().message);
-      texts[i] = std::move(*recognised);
-    } else {
-      texts[i] = std::move((**born_digital)[i]);
-    }
-    auto image = times.time("pdf_image", [&] { return store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y); });
-    if (!image) return broken(page, image.error().message);
-    images[i] = std::move(*image);
+    const std::string input = page.blob + " " + std::to_string(page.dpi_x) + "x" + std::to_string(page.dpi_y) + " " + text_source;
+    const auto recognise_page = [&]() -> StageValue<json> {
+      auto png = times.time("read", [&] { return read_blob(blobs, page.blob, where_of(page) + " image"); });
+      if (!png) return tl::unexpected(png.error());
+      auto pix = times.time("decode", [&] { return decode_image(*png); });
+      if (!pix) return tl::unexpected(broken(page, "the stored page image cannot be decoded"));
+      const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
+      if (engines[lane] != nullptr) {
+        auto recognised = times.time("recognise", [&] { return engines[lane]->recognise(pix->get(), dpi_y); });
+        if (!recognised) return tl::unexpected(broken(page, recognised.error().message));
+        texts[i] = std::move(*recognised);
+      } else {
+        texts[i] = std::move((**born_digital)[i]);
+      }
+      auto image = times.time("pdf_image", [&] { return store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y); });
+      if (!image) return tl::unexpected(broken(page, image.error().message));
+      images[i] = std::move(*image);
+      if (!resumable.recording()) return json::object();
+      return times.time("checkpoint", [&] { return save_ocr_page(blobs, texts[i], *images[i], where_of(page)); });
+    };
+    const auto take_earlier = [&](const json& earlier) {
+      auto restored = times.time("checkpoint", [&] { return restore_ocr_page(blobs, earlier); });
+      if (!restored) return false;
+      texts[i] = std::move(restored->text);
+      images[i] = std::move(restored->image);
+      return true;
+    };
+    auto done = resumable.page(i, input, recognise_page, take_earlier);
+    if (!done) return done.error();
     return std::nullopt;
   });
   if (failed) return tl::unexpected(*failed);
+  resumable.log_reuse(file, pages->size());
 
   json page_entries = json::array();
   std::string document_text;

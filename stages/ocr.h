@@ -29,6 +29,9 @@
 // Failures: a missing page image or blob store faults (stage_io.h); a page image that
 // cannot be decoded or embedded, a missing font or ICC profile are kFinal. Idempotent for
 // a given model and language: the same record gives the same blobs.
+// Page checkpoints: each recognised page (its layout and its PDF image, stages/ocr_checkpoint.h)
+// is recorded as it is finished (stages/page_checkpoints.h); a retry after a kill takes the
+// unchanged pages from there and gives the same blobs as an uninterrupted run.
 //
 // Settings (per tenant): language ("deu"), min_confidence (60), jpeg_quality (80),
 // bilevel_text_pages (true: grey/colour text-on-white pages may be stored as CCITT G4),

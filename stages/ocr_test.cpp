@@ -15,6 +15,7 @@
 #include "stages/one_openmp_thread.h"
 #include "stages/prepare.h"
 #include "stages/testing_blob_access.h"
+#include "stages/testing_page_checkpoints.h"
 #include "stages/testing_page_images.h"
 #include "stages/testing_pdf_checks.h"
 
@@ -125,6 +126,67 @@ TEST_F(OcrStageTest, OcrStage_RecognisesPagesOnSeveralThreadsAndKeepsTheirOrder)
   one->patch.erase("step_ms");
   three->patch.erase("step_ms");
   EXPECT_EQ(one->patch, three->patch);  // the same PDF, text and ALTO, byte for byte
+}
+
+// A kill -9 in the middle of a long document, as the stage sees it: the first attempt
+// records pages 1-3, then its lease is lost (the 4th page's checkpoint is refused) and it
+// stops. The retry takes pages 1-3 from their checkpoints, recognises only pages 4-6 and
+// gives what an uninterrupted run gives: the same PDF, text and ALTO blobs, byte for byte.
+TEST_F(OcrStageTest, OcrStage_RetryAfterAnInterruptionRecognisesOnlyTheRemainingPagesWithTheSameResult) {
+  std::vector<PixPtr> owned;
+  std::vector<Pix*> pages;
+  for (int i = 1; i <= 6; ++i) {
+    owned.push_back(testing::render_text_page({"Seite " + std::to_string(i) + " Az. 8123456-42" + std::to_string(i)},
+                                              1240, 400, 150));
+    pages.push_back(owned.back().get());
+  }
+  const json record = record_with_pages(pages);
+  const json settings = {{"page_threads", 1}};
+  auto uninterrupted = run(*stage_, record, settings);
+  ASSERT_TRUE(uninterrupted) << uninterrupted.error().reason;
+
+  testing::InMemoryPageCheckpoints checkpoints;
+  checkpoints.lose_lease_after(3);
+  auto interrupted = stage_->run(StageContext{record, settings, blobs_, nullptr, &checkpoints});
+  ASSERT_FALSE(interrupted) << "the attempt must stop once its lease is lost";
+  EXPECT_EQ(interrupted.error().kind, FailureKind::kRetryable);
+  EXPECT_EQ(checkpoints.pages(), 3u);
+
+  checkpoints.next_attempt();
+  auto resumed = stage_->run(StageContext{record, settings, blobs_, nullptr, &checkpoints});
+  ASSERT_TRUE(resumed) << resumed.error().reason;
+  EXPECT_EQ(checkpoints.found(), 3) << "pages 1-3 come from the first attempt";
+  EXPECT_EQ(checkpoints.saves(), 3) << "only pages 4-6 are recognised (and recorded) again";
+  EXPECT_TRUE(resumed->patch["step_ms"]["ocr"].contains("recognise"));
+  EXPECT_EQ(resumed->patch["pdf"]["sha256"], uninterrupted->patch["pdf"]["sha256"]);
+  EXPECT_EQ(resumed->patch["ocr"]["text_blob"], uninterrupted->patch["ocr"]["text_blob"]);
+  resumed->patch.erase("step_ms");
+  uninterrupted->patch.erase("step_ms");
+  EXPECT_EQ(resumed->patch, uninterrupted->patch);
+  const std::string text = blobs_.get(resumed->patch["ocr"]["text_blob"]);
+  for (int i = 1; i <= 6; ++i) EXPECT_NE(text.find("Seite " + std::to_string(i)), std::string::npos) << text;
+}
+
+// A third attempt after every page was recorded recognises nothing; a checkpoint whose
+// blobs are gone is recognised again rather than trusted.
+TEST_F(OcrStageTest, OcrStage_RecognisesAgainAPageWhoseCheckpointBlobsAreGone) {
+  PixPtr first = testing::render_text_page({"Seite eins"}, 1240, 400, 150);
+  PixPtr second = testing::render_text_page({"Seite zwei"}, 1240, 400, 150);
+  const json record = record_with_pages({first.get(), second.get()});
+  testing::InMemoryPageCheckpoints checkpoints;
+  auto whole = stage_->run(StageContext{record, json::object(), blobs_, nullptr, &checkpoints});
+  ASSERT_TRUE(whole) << whole.error().reason;
+  ASSERT_EQ(checkpoints.pages(), 2u);
+
+  // The same pages in a fresh blob store: the checkpoints name blobs it does not have.
+  InMemoryBlobAccess fresh;
+  for (const auto& page : record["pages"]) fresh.put(blobs_.get(page["blob"]));
+  checkpoints.next_attempt();
+  auto again = stage_->run(StageContext{record, json::object(), fresh, nullptr, &checkpoints});
+  ASSERT_TRUE(again) << again.error().reason;
+  EXPECT_EQ(checkpoints.found(), 2);
+  EXPECT_EQ(checkpoints.saves(), 2) << "both pages recognised again";
+  EXPECT_EQ(again->patch["pdf"]["sha256"], whole->patch["pdf"]["sha256"]);
 }
 
 TEST_F(OcrStageTest, OcrStage_IsIdempotent) {

@@ -1,7 +1,8 @@
 // Works through the pages of one document on several threads, so a long document (an old
 // case file of hundreds of pages) uses every core a worker is given instead of one. Used
 // by the stages that work page by page (prepare, split, quality, ocr); the stage puts the
-// results back together in page order itself.
+// results back together in page order itself. A page's work may be wrapped in a page
+// checkpoint (stages/page_checkpoints.h) so a retry of the job skips the finished pages.
 //
 // `work(index, lane)` runs once for each index in [0, count); `lane` in [0, threads) names
 // the thread running it, so per-thread state (a Tesseract engine, the orientation model)

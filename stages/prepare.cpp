@@ -7,6 +7,7 @@
 #include <poppler-version.h>
 
 #include "pipeline/intake.h"
+#include "stages/page_checkpoints.h"
 #include "stages/page_decoder.h"
 #include "stages/page_geometry.h"
 #include "stages/page_image.h"
@@ -137,12 +138,17 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   StepTimes times;
   SerialBlobAccess blobs(context.blobs);
   double page_work_ms = 0;
+  // Pages an interrupted earlier attempt finished are taken from its checkpoints (decoded
+  // again, as the decoders stream, but not cleaned up and stored again).
+  ResumablePages resumable(context, "prepare", version_, 0);
   const auto work_on_batch = [&]() -> bool {
     const auto started = std::chrono::steady_clock::now();
     const int first_page = static_cast<int>(pages.size()) + 1;
     std::vector<json> entries(batch.size());
     sink_failure = for_each_page(batch.size(), *threads, [&](std::size_t i, int lane) -> std::optional<StageFailure> {
-      auto entry = store_page(blobs, batch[i], first_page + static_cast<int>(i), file, *lanes[lane], times);
+      const int number = first_page + static_cast<int>(i);
+      auto entry = resumable.page(number - 1, *sha + " page " + std::to_string(number),
+                                  [&] { return store_page(blobs, batch[i], number, file, *lanes[lane], times); });
       if (!entry) return entry.error();
       entries[i] = std::move(*entry);
       return std::nullopt;
@@ -165,6 +171,7 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   if (sink_failure) return tl::unexpected(*sink_failure);
   if (!decoded) return stage_failure(FailureKind::kBadInput, file + ": " + decoded.error().message);
   if (pages.empty()) return stage_failure(FailureKind::kBadInput, file + ": contains no pages — check the scanner output");
+  resumable.log_reuse(file, pages.size());
 
   const std::size_t count = pages.size();
   StageResult result;

@@ -18,7 +18,9 @@
 // Failures: an original that cannot be decoded (truncated, not an image, no pages,
 // impossible or over-limit page sizes, too many pages, encrypted PDF) is kBadInput with a
 // reason naming the file and page; blob store faults follow blob_failure (stage_io.h).
-// Idempotent: the same original gives the same page blobs and patch.
+// Idempotent: the same original gives the same page blobs and patch. Each finished page's
+// entry is recorded as a page checkpoint (stages/page_checkpoints.h): a retry after a kill
+// decodes every page again but cleans up and stores only those not recorded.
 //
 // Settings: max_page_pixels (default 1e8), max_pages (1000), pdf_dpi (300).
 #pragma once

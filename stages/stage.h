@@ -2,7 +2,9 @@
 //
 // A stage takes a document's current record (JSON, see docs/ARCHITECTURE.md "The document
 // record") and reads and writes blobs through BlobAccess; the route stage also asks
-// FiledDocuments what was filed in a case lately (near-duplicates). It returns either a StageResult
+// FiledDocuments what was filed in a case lately (near-duplicates); ocr and prepare record
+// each finished page through PageCheckpoints, so a retry repeats only the pages not
+// finished (stages/page_checkpoints.h). It returns either a StageResult
 // (a patch of top-level record fields, optionally a reason to send the document to the
 // clearing station) or a StageFailure (retryable, final, bad input to quarantine, or no
 // space: the site's disk is full, which costs the document nothing).
@@ -14,6 +16,7 @@
 // from one thread at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -56,6 +59,26 @@ class FiledDocuments {
                                                            int64_t since_ms) = 0;
 };
 
+// Page checkpoints of the running job (docs/ARCHITECTURE.md "Page checkpoints"): what
+// earlier, interrupted attempts of this stage recorded for the document's pages, and a way to
+// record each page as it is finished, so a retry after a kill -9 or a lost lease works only
+// the pages that were not. In a worker this goes through the dispatcher into the job store,
+// fenced by the job's lease. Stages use it through stages/page_checkpoints.h, not directly.
+// Thread-safe.
+class PageCheckpoints {
+ public:
+  virtual ~PageCheckpoints() = default;
+  // The result an earlier attempt recorded for page `index` with this stage version and
+  // input hash; nothing when there is none (or it was recorded for other inputs).
+  virtual std::optional<nlohmann::json> find(std::size_t index, const std::string& stage_version,
+                                             const std::string& input_sha256) = 0;
+  // Records page `index`'s result (a small JSON object naming the blobs the page wrote)
+  // durably before it returns. kConflict when the job's lease is no longer held (its result
+  // would be refused: stop working); other errors: the page is merely not recorded.
+  virtual Status save(std::size_t index, const std::string& stage_version, const std::string& input_sha256,
+                      const nlohmann::json& result) = 0;
+};
+
 enum class FailureKind {
   kRetryable,  // a passing fault (peer unavailable, out of memory): try again, maybe elsewhere
   kFinal,      // retrying will not help; a person must look (goes to CLEARING)
@@ -88,6 +111,9 @@ struct StageContext {
   // What was filed before; nullptr where no job store is at hand (`zpe eval`): then the
   // route stage cannot look for near-duplicates and says so in its record.
   FiledDocuments* filed = nullptr;
+  // Page checkpoints of this job; nullptr where there is no job store (`zpe eval`, tests):
+  // then every page is worked and nothing is recorded.
+  PageCheckpoints* checkpoints = nullptr;
 };
 
 class Stage {
