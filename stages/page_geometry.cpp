@@ -23,6 +23,14 @@ constexpr double kMaxBorderFraction = 0.15;  // never crop more than this from o
 constexpr double kMinSkewConfidence = 2.5;   // Leptonica's confidence for a real text-line angle
 constexpr double kTrustedSkewConfidence = 6.0;  // above this, no second opinion is needed
 constexpr double kLineFitDpi = 150;
+constexpr float kSkewSweepRangeDeg = 7.0f;  // pixFindSkew's: a page skewed up to 7° either way
+// The second look at a deskewed page: only a rest below 1° is taken (a larger one means the
+// first measure was not of text lines), so a sweep over ±1° finds every rest that counts.
+constexpr float kRestSweepRangeDeg = 1.0f;
+// The text-line orientation test runs on pages halved from this resolution up. Not lower:
+// halved to 150 dpi, 300 dpi pages were far more often unsure, and the OSD they then needed
+// (7 -> 70 ms a page on 40 held-out letters) cost more than the halving saved.
+constexpr int kOrientTestMaxDpi = 401;
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
 
@@ -39,11 +47,33 @@ PixPtr bilevel_of(Pix* page) {
   return keep_resolution(pixConvertTo1(grey.get(), kInkThreshold), page);
 }
 
-// Mean grey level of each row (by_rows) or column of an 8-bit image.
-std::vector<double> line_means(const cv::Mat& grey, bool by_rows) {
-  cv::Mat means;
-  cv::reduce(grey, means, by_rows ? 1 : 0, cv::REDUCE_AVG, CV_64F);
-  return std::vector<double>(means.begin<double>(), means.end<double>());
+std::vector<double> numa_values(NUMA* numa) {
+  std::vector<double> out;
+  if (numa == nullptr) return out;
+  out.resize(static_cast<size_t>(numaGetCount(numa)));
+  for (size_t i = 0; i < out.size(); ++i) {
+    l_float32 value = 0;
+    numaGetFValue(numa, static_cast<l_int32>(i), &value);
+    out[i] = value;
+  }
+  numaDestroy(&numa);
+  return out;
+}
+
+// Mean grey level (0 black .. 255 white) of each row (by_rows) or column of the page,
+// read from the page itself: a bilevel page by counting its black pixels, a grey page by
+// averaging, so no full-resolution grey copy is made (only a colour page is greyed).
+std::vector<double> grey_means(Pix* page, bool by_rows) {
+  if (pixGetDepth(page) == 1) {
+    std::vector<double> black = numa_values(by_rows ? pixCountPixelsByRow(page, nullptr) : pixCountPixelsByColumn(page));
+    const double across = by_rows ? pixGetWidth(page) : pixGetHeight(page);
+    for (double& value : black) value = 255.0 * (across - value) / across;
+    return black;
+  }
+  PixPtr grey = pixGetDepth(page) == 8 && pixGetColormap(page) == nullptr ? PixPtr(pixClone(page)) : grey_of(page);
+  if (!grey) return {};
+  return numa_values(by_rows ? pixAverageByRow(grey.get(), nullptr, L_WHITE_IS_MAX)
+                             : pixAverageByColumn(grey.get(), nullptr, L_WHITE_IS_MAX));
 }
 
 // How many lines from one end are mostly dark (a scanner border), capped.
@@ -110,15 +140,46 @@ cv::Mat grey_mat(Pix* page) {
   return rows.clone();
 }
 
-SkewMeasure measure_skew(Pix* page) {
-  PixPtr bilevel = bilevel_of(page);
+namespace {
+
+// measure_skew on a page whose bilevel form is already at hand (`page` for the text-line
+// second opinion; the bilevel page itself will do).
+SkewMeasure measure_skew_of(Pix* bilevel, Pix* page, float sweep_range_deg = kSkewSweepRangeDeg) {
   l_float32 angle = 0, confidence = 0;
-  if (!bilevel || pixFindSkew(bilevel.get(), &angle, &confidence) != 0) confidence = 0;
+  // pixFindSkew's own parameters (sweep at 1/4, search at 1/2 resolution, 1° sweep steps,
+  // to 0.01°), with the sweep range as the caller needs it.
+  if (bilevel == nullptr || pixFindSkewSweepAndSearch(bilevel, &angle, &confidence, 4, 2, sweep_range_deg, 1.0f, 0.01f) != 0) {
+    confidence = 0;
+  }
   if (confidence >= kTrustedSkewConfidence) return {angle, confidence};
   if (auto fitted = skew_from_text_lines(page)) return {*fitted, confidence};
   if (confidence < kMinSkewConfidence) return {0, confidence};
   return {angle, confidence};
 }
+
+}  // namespace
+
+SkewMeasure measure_skew(Pix* page) {
+  PixPtr bilevel = bilevel_of(page);
+  return measure_skew_of(bilevel.get(), page);
+}
+
+// The page being cleaned up and its bilevel form (ink = 1), made when a step first needs it
+// and kept while the page stays as it is: orientation, deskew and despeckle each looked at
+// the same page's ink, and thresholding a grey A4 page costs as much as a step itself.
+struct PageGeometry::WorkingPage {
+  PixPtr image;
+  PixPtr bilevel;
+
+  Pix* ink() {
+    if (!bilevel) bilevel = bilevel_of(image.get());
+    return bilevel.get();
+  }
+  void replace(PixPtr changed) {
+    image = std::move(changed);
+    bilevel.reset();
+  }
+};
 
 PageGeometry::PageGeometry(GeometrySettings settings, const std::string& tessdata_dir) : settings_(settings) {
   if (!settings_.correct_orientation) return;
@@ -138,37 +199,36 @@ PageGeometry::~PageGeometry() {
   if (osd_) osd_->End();
 }
 
-PixPtr PageGeometry::crop_dark_borders(PixPtr page, json& transforms) {
-  const cv::Mat grey = grey_mat(page.get());
-  if (grey.empty()) return page;
-  const std::vector<double> rows = line_means(grey, true), cols = line_means(grey, false);
+void PageGeometry::crop_dark_borders(WorkingPage& page, json& transforms) {
+  Pix* image = page.image.get();
+  const std::vector<double> rows = grey_means(image, true), cols = grey_means(image, false);
+  if (rows.empty() || cols.empty()) return;
   const int top = dark_run(rows, false), bottom = dark_run(rows, true);
   const int left = dark_run(cols, false), right = dark_run(cols, true);
-  if (top + bottom + left + right == 0) return page;
-  const int width = pixGetWidth(page.get()) - left - right, height = pixGetHeight(page.get()) - top - bottom;
+  if (top + bottom + left + right == 0) return;
+  const int width = pixGetWidth(image) - left - right, height = pixGetHeight(image) - top - bottom;
   BOX* box = boxCreate(left, top, width, height);
-  PixPtr cropped = keep_resolution(pixClipRectangle(page.get(), box, nullptr), page.get());
+  PixPtr cropped = keep_resolution(pixClipRectangle(image, box, nullptr), image);
   boxDestroy(&box);
-  if (!cropped) return page;
+  if (!cropped) return;
   transforms.push_back({{"op", "crop"}, {"x", left}, {"y", top}, {"width", width}, {"height", height},
                         {"reason", "dark scanner border"}});
-  return cropped;
+  page.replace(std::move(cropped));
 }
 
 namespace {
 
 // Leptonica's text-line test (ascenders against descenders, Bloomberg, Kopec and Dasari
-// 1995) on the page as is and turned by 90°: tens of milliseconds where Tesseract's OSD
-// takes about a second. Only its clear "upright" is taken (its default minimum
-// confidence 8 and ratio 2.5 between the two directions); a turned page, or one it is
-// unsure of (little text, tables, a photo), goes to OSD.
-bool clearly_upright(Pix* page) {
-  PixPtr bilevel = bilevel_of(page);
-  if (!bilevel) return false;
-  if (pixGetXRes(page) > 400) bilevel = keep_resolution(pixReduceRankBinary2(bilevel.get(), 1, nullptr), page);
-  if (!bilevel) return false;
+// 1995) on the page's ink as is and turned by 90°: tens of milliseconds where Tesseract's
+// OSD takes hundreds. Only its clear "upright" is taken (its default minimum confidence 7
+// and ratio 2.5 between the two directions); a turned page, or one it is unsure of (little
+// text, tables, a photo), goes to OSD.
+bool clearly_upright(Pix* bilevel, int dpi) {
+  PixPtr reduced;
+  if (dpi >= kOrientTestMaxDpi) reduced = PixPtr(pixReduceRankBinary2(bilevel, 1, nullptr));
+  Pix* tested = reduced ? reduced.get() : bilevel;
   l_float32 up_conf = 0, left_conf = 0;
-  if (pixOrientDetect(bilevel.get(), &up_conf, &left_conf, 0, 0) != 0) return false;
+  if (pixOrientDetect(tested, &up_conf, &left_conf, 0, 0) != 0) return false;
   l_int32 orientation = L_TEXT_ORIENT_UNKNOWN;
   if (makeOrientDecision(up_conf, left_conf, 0, 0, &orientation, 0) != 0) return false;
   return orientation == L_TEXT_ORIENT_UP;
@@ -176,85 +236,88 @@ bool clearly_upright(Pix* page) {
 
 }  // namespace
 
-PixPtr PageGeometry::correct_orientation(PixPtr page, json& transforms) {
-  if (!osd_) return page;
-  if (clearly_upright(page.get())) return page;
-  PixPtr grey = grey_of(page.get());
+void PageGeometry::correct_orientation(WorkingPage& page, json& transforms, StepTimes& steps) {
+  if (!osd_) return;
+  if (steps.time("orientation", [&] { return clearly_upright(page.ink(), pixGetXRes(page.image.get())); })) return;
+  PixPtr upright = steps.time("orientation_osd", [&] { return turned_upright_by_osd(page.image.get(), transforms); });
+  if (upright) page.replace(std::move(upright));
+}
+
+PixPtr PageGeometry::turned_upright_by_osd(Pix* page, json& transforms) {
+  PixPtr grey = grey_of(page);
+  if (!grey) return nullptr;
   keep_openmp_on_this_thread();
   osd_->SetImage(grey.get());
-  osd_->SetSourceResolution(std::max(70, pixGetXRes(page.get())));
+  osd_->SetSourceResolution(std::max(70, pixGetXRes(page)));
   int orient_deg = 0;
   float orient_conf = 0, script_conf = 0;
   const char* script = nullptr;
   const bool found = osd_->DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
   osd_->Clear();
-  if (!found || orient_deg % 360 == 0 || orient_conf < settings_.min_orientation_confidence) return page;
+  if (!found || orient_deg % 360 == 0 || orient_conf < settings_.min_orientation_confidence) return nullptr;
   // orient_deg is how far the text is turned clockwise; turning the page on by the rest
   // of a full turn puts it upright.
   const int quads = (4 - (orient_deg / 90) % 4) % 4;
-  PixPtr upright = keep_resolution(pixRotateOrth(page.get(), quads), page.get());
-  if (!upright) return page;
+  PixPtr upright = keep_resolution(pixRotateOrth(page, quads), page);
+  if (!upright) return nullptr;
   transforms.push_back({{"op", "rotate"}, {"degrees_clockwise", quads * 90},
                         {"confidence", round_to(orient_conf, 0.01)}, {"detector", "tesseract-osd"}});
   return upright;
 }
 
 PixPtr rotated_clockwise(Pix* page, double degrees) {
-  return keep_resolution(pixRotate(page, static_cast<l_float32>(degrees * kPi / 180.0), L_ROTATE_AREA_MAP,
-                                   L_BRING_IN_WHITE, 0, 0),
-                         page);
+  // Leptonica has no area-map rotation for 1-bit images; sampling is what it would do.
+  const l_int32 type = pixGetDepth(page) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP;
+  return keep_resolution(
+      pixRotate(page, static_cast<l_float32>(degrees * kPi / 180.0), type, L_BRING_IN_WHITE, 0, 0), page);
 }
 
-// Measures, turns, and measures once more: a large skew is measured less precisely than a
-// small one, so the second look refines the angle (applied to the page as it came in).
-PixPtr PageGeometry::correct_skew(PixPtr page, json& transforms) {
-  const SkewMeasure skew = measure_skew(page.get());
-  if (std::abs(skew.skew_deg) < settings_.min_skew_deg) return page;
-  PixPtr straight = rotated_clockwise(page.get(), skew.skew_deg);
-  if (!straight) return page;
+// Measures, and measures once more on the page's ink turned by that angle: a large skew is
+// measured less precisely than a small one, so the second look refines the angle. The ink
+// is turned for the second look (a 1-bit turn is cheap), the page itself once, by the total.
+void PageGeometry::correct_skew(WorkingPage& page, json& transforms) {
+  const SkewMeasure skew = measure_skew_of(page.ink(), page.image.get());
+  if (std::abs(skew.skew_deg) < settings_.min_skew_deg) return;
   double total = skew.skew_deg;
-  const SkewMeasure rest = measure_skew(straight.get());
-  if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) {
-    if (PixPtr refined = rotated_clockwise(page.get(), total + rest.skew_deg)) {
-      straight = std::move(refined);
-      total += rest.skew_deg;
-    }
+  if (PixPtr turned_ink = rotated_clockwise(page.ink(), skew.skew_deg)) {
+    const SkewMeasure rest = measure_skew_of(turned_ink.get(), turned_ink.get(), kRestSweepRangeDeg);
+    if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) total += rest.skew_deg;
   }
+  PixPtr straight = rotated_clockwise(page.image.get(), total);
+  if (!straight) return;
   transforms.push_back({{"op", "deskew"}, {"degrees_clockwise", round_to(total, 0.01)},
                         {"confidence", round_to(skew.confidence, 0.01)}});
-  return straight;
+  page.replace(std::move(straight));
 }
 
-PixPtr PageGeometry::remove_speckles(PixPtr page, json& transforms) {
-  const int size = std::max(1, pixGetXRes(page.get()) / 150);  // 2 px at 300 dpi: below any dot of print
-  PixPtr bilevel = bilevel_of(page.get());
+void PageGeometry::remove_speckles(WorkingPage& page, json& transforms) {
+  Pix* image = page.image.get();
+  const int size = std::max(1, pixGetXRes(image) / 150);  // 2 px at 300 dpi: below any dot of print
   l_int32 changed = 0;
-  PixPtr specks(pixSelectBySize(bilevel.get(), size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  PixPtr specks(pixSelectBySize(page.ink(), size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
   l_int32 count = 0;
-  if (!specks || pixCountConnComp(specks.get(), 8, &count) != 0 || count == 0) return page;
-  PixPtr clean(pixCopy(nullptr, page.get()));
+  if (!specks || pixCountConnComp(specks.get(), 8, &count) != 0 || count == 0) return;
+  PixPtr clean(pixCopy(nullptr, image));
   switch (pixGetDepth(clean.get())) {
     case 1: pixSubtract(clean.get(), clean.get(), specks.get()); break;
     case 8: pixSetMasked(clean.get(), specks.get(), 255); break;
     default: pixSetMasked(clean.get(), specks.get(), 0xffffff00); break;
   }
   transforms.push_back({{"op", "despeckle"}, {"max_speck_px", size}, {"removed", count}});
-  return clean;
+  page.replace(std::move(clean));
 }
 
 Result<NormalisedPage> PageGeometry::normalise(Pix* page, StepTimes* times) {
   NormalisedPage out;
-  PixPtr work(pixCopy(nullptr, page));
-  if (!work) return fail(ErrorKind::kInternal, "cannot copy the page image");
+  WorkingPage work{PixPtr(pixCopy(nullptr, page)), nullptr};
+  if (!work.image) return fail(ErrorKind::kInternal, "cannot copy the page image");
   StepTimes unused;
   StepTimes& steps = times != nullptr ? *times : unused;
-  if (settings_.crop_borders) work = steps.time("crop", [&] { return crop_dark_borders(std::move(work), out.transforms); });
-  if (settings_.correct_orientation) {
-    work = steps.time("orientation", [&] { return correct_orientation(std::move(work), out.transforms); });
-  }
-  if (settings_.deskew) work = steps.time("deskew", [&] { return correct_skew(std::move(work), out.transforms); });
-  if (settings_.despeckle) work = steps.time("despeckle", [&] { return remove_speckles(std::move(work), out.transforms); });
-  out.image = std::move(work);
+  if (settings_.crop_borders) steps.time("crop", [&] { crop_dark_borders(work, out.transforms); });
+  if (settings_.correct_orientation) correct_orientation(work, out.transforms, steps);
+  if (settings_.deskew) steps.time("deskew", [&] { correct_skew(work, out.transforms); });
+  if (settings_.despeckle) steps.time("despeckle", [&] { remove_speckles(work, out.transforms); });
+  out.image = std::move(work.image);
   return out;
 }
 
