@@ -25,7 +25,8 @@ constexpr double kTrustedSkewConfidence = 6.0;  // above this, no second opinion
 constexpr double kLineFitDpi = 150;
 constexpr float kSkewSweepRangeDeg = 7.0f;  // pixFindSkew's: a page skewed up to 7° either way
 // The second look at a deskewed page: only a rest below 1° is taken (a larger one means the
-// first measure was not of text lines), so a sweep over ±1° finds every rest that counts.
+// first measure was not of text lines), so a sweep over ±1° finds every rest that counts
+// (on the test pages the same figures as a sweep over ±7°, at a third of the sweep's work).
 constexpr float kRestSweepRangeDeg = 1.0f;
 // The text-line orientation test runs on pages halved from this resolution up. Not lower:
 // halved to 150 dpi, 300 dpi pages were far more often unsure, and the OSD they then needed
@@ -175,9 +176,10 @@ struct PageGeometry::WorkingPage {
     if (!bilevel) bilevel = bilevel_of(image.get());
     return bilevel.get();
   }
-  void replace(PixPtr changed) {
+  // The page changed; `its_ink` is its bilevel form when already made (else made on demand).
+  void replace(PixPtr changed, PixPtr its_ink = nullptr) {
     image = std::move(changed);
-    bilevel.reset();
+    bilevel = std::move(its_ink);
   }
 };
 
@@ -272,22 +274,29 @@ PixPtr rotated_clockwise(Pix* page, double degrees) {
       pixRotate(page, static_cast<l_float32>(degrees * kPi / 180.0), type, L_BRING_IN_WHITE, 0, 0), page);
 }
 
-// Measures, and measures once more on the page's ink turned by that angle: a large skew is
-// measured less precisely than a small one, so the second look refines the angle. The ink
-// is turned for the second look (a 1-bit turn is cheap), the page itself once, by the total.
+// Measures, turns, and measures once more: a large skew is measured less precisely than a
+// small one, so the second look refines the angle (applied to the page as it came in). The
+// second look is at the turned page's own ink: measured on the ink turned instead (cheaper),
+// the largest residual on the test pages grew from 0.21° to 0.25°.
 void PageGeometry::correct_skew(WorkingPage& page, json& transforms) {
   const SkewMeasure skew = measure_skew_of(page.ink(), page.image.get());
   if (std::abs(skew.skew_deg) < settings_.min_skew_deg) return;
-  double total = skew.skew_deg;
-  if (PixPtr turned_ink = rotated_clockwise(page.ink(), skew.skew_deg)) {
-    const SkewMeasure rest = measure_skew_of(turned_ink.get(), turned_ink.get(), kRestSweepRangeDeg);
-    if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) total += rest.skew_deg;
-  }
-  PixPtr straight = rotated_clockwise(page.image.get(), total);
+  Pix* image = page.image.get();
+  PixPtr straight = rotated_clockwise(image, skew.skew_deg);
   if (!straight) return;
+  PixPtr straight_ink = bilevel_of(straight.get());
+  double total = skew.skew_deg;
+  const SkewMeasure rest = measure_skew_of(straight_ink.get(), straight.get(), kRestSweepRangeDeg);
+  if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) {
+    if (PixPtr refined = rotated_clockwise(image, total + rest.skew_deg)) {
+      straight = std::move(refined);
+      straight_ink.reset();
+      total += rest.skew_deg;
+    }
+  }
   transforms.push_back({{"op", "deskew"}, {"degrees_clockwise", round_to(total, 0.01)},
                         {"confidence", round_to(skew.confidence, 0.01)}});
-  page.replace(std::move(straight));
+  page.replace(std::move(straight), std::move(straight_ink));
 }
 
 void PageGeometry::remove_speckles(WorkingPage& page, json& transforms) {
