@@ -28,10 +28,12 @@ constexpr float kSkewSweepRangeDeg = 7.0f;  // pixFindSkew's: a page skewed up t
 // first measure was not of text lines), so a sweep over ±1° finds every rest that counts
 // (on the test pages the same figures as a sweep over ±7°, at a third of the sweep's work).
 constexpr float kRestSweepRangeDeg = 1.0f;
-// The text-line orientation test runs on pages halved from this resolution up. Not lower:
-// halved to 150 dpi, 300 dpi pages were far more often unsure, and the OSD they then needed
-// (7 -> 70 ms a page on 40 held-out letters) cost more than the halving saved.
-constexpr int kOrientTestMaxDpi = 401;
+// The text-line orientation test looks first at the page halved when it has at least this
+// resolution (a 300 dpi page at 150 dpi, a quarter of the work), and at the page itself only
+// when the halved page is not clearly upright: halved alone, 300 dpi pages were far more
+// often unsure, and the OSD they then needed (7 -> 70 ms a page on 40 held-out letters)
+// cost more than the halving saved.
+constexpr int kOrientHalvedFromDpi = 250;
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
 
@@ -48,40 +50,29 @@ PixPtr bilevel_of(Pix* page) {
   return keep_resolution(pixConvertTo1(grey.get(), kInkThreshold), page);
 }
 
-std::vector<double> numa_values(NUMA* numa) {
-  std::vector<double> out;
-  if (numa == nullptr) return out;
-  out.resize(static_cast<size_t>(numaGetCount(numa)));
-  for (size_t i = 0; i < out.size(); ++i) {
-    l_float32 value = 0;
-    numaGetFValue(numa, static_cast<l_int32>(i), &value);
-    out[i] = value;
+// Mean grey level (0 black .. 255 white) of one row (by_rows) or column of a 1-bit or
+// 8-bit page, read from the page itself: no full-resolution grey copy is made.
+double line_mean(Pix* page, bool by_rows, int index) {
+  const int width = pixGetWidth(page), height = pixGetHeight(page), wpl = pixGetWpl(page);
+  const l_uint32* data = pixGetData(page);
+  const bool bilevel = pixGetDepth(page) == 1;
+  const int length = by_rows ? width : height;
+  double sum = 0;  // grey levels, or black pixels of a bilevel page
+  for (int i = 0; i < length; ++i) {
+    const int x = by_rows ? i : index, y = by_rows ? index : i;
+    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    sum += bilevel ? GET_DATA_BIT(line, x) : GET_DATA_BYTE(line, x);
   }
-  numaDestroy(&numa);
-  return out;
+  return bilevel ? 255.0 * (length - sum) / length : sum / length;
 }
 
-// Mean grey level (0 black .. 255 white) of each row (by_rows) or column of the page,
-// read from the page itself: a bilevel page by counting its black pixels, a grey page by
-// averaging, so no full-resolution grey copy is made (only a colour page is greyed).
-std::vector<double> grey_means(Pix* page, bool by_rows) {
-  if (pixGetDepth(page) == 1) {
-    std::vector<double> black = numa_values(by_rows ? pixCountPixelsByRow(page, nullptr) : pixCountPixelsByColumn(page));
-    const double across = by_rows ? pixGetWidth(page) : pixGetHeight(page);
-    for (double& value : black) value = 255.0 * (across - value) / across;
-    return black;
-  }
-  PixPtr grey = pixGetDepth(page) == 8 && pixGetColormap(page) == nullptr ? PixPtr(pixClone(page)) : grey_of(page);
-  if (!grey) return {};
-  return numa_values(by_rows ? pixAverageByRow(grey.get(), nullptr, L_WHITE_IS_MAX)
-                             : pixAverageByColumn(grey.get(), nullptr, L_WHITE_IS_MAX));
-}
-
-// How many lines from one end are mostly dark (a scanner border), capped.
-int dark_run(const std::vector<double>& means, bool from_end) {
-  const int limit = static_cast<int>(means.size() * kMaxBorderFraction);
+// How many lines from one end are mostly dark (a scanner border), capped. Only the lines
+// up to the first light one are read: on a page without a border, one line per side.
+int dark_run(Pix* page, bool by_rows, bool from_end) {
+  const int count = by_rows ? pixGetHeight(page) : pixGetWidth(page);
+  const int limit = static_cast<int>(count * kMaxBorderFraction);
   int run = 0;
-  while (run < limit && means[from_end ? means.size() - 1 - run : run] < kInkThreshold) ++run;
+  while (run < limit && line_mean(page, by_rows, from_end ? count - 1 - run : run) < kInkThreshold) ++run;
   return run == 0 ? 0 : std::min(limit, run + 2);  // the shadow next to the border goes too
 }
 
@@ -203,10 +194,11 @@ PageGeometry::~PageGeometry() {
 
 void PageGeometry::crop_dark_borders(WorkingPage& page, json& transforms) {
   Pix* image = page.image.get();
-  const std::vector<double> rows = grey_means(image, true), cols = grey_means(image, false);
-  if (rows.empty() || cols.empty()) return;
-  const int top = dark_run(rows, false), bottom = dark_run(rows, true);
-  const int left = dark_run(cols, false), right = dark_run(cols, true);
+  const bool readable = (pixGetDepth(image) == 1 || pixGetDepth(image) == 8) && pixGetColormap(image) == nullptr;
+  PixPtr grey = readable ? PixPtr(pixClone(image)) : grey_of(image);  // a colour page is greyed
+  if (!grey) return;
+  const int top = dark_run(grey.get(), true, false), bottom = dark_run(grey.get(), true, true);
+  const int left = dark_run(grey.get(), false, false), right = dark_run(grey.get(), false, true);
   if (top + bottom + left + right == 0) return;
   const int width = pixGetWidth(image) - left - right, height = pixGetHeight(image) - top - bottom;
   BOX* box = boxCreate(left, top, width, height);
@@ -225,15 +217,24 @@ namespace {
 // OSD takes hundreds. Only its clear "upright" is taken (its default minimum confidence 7
 // and ratio 2.5 between the two directions); a turned page, or one it is unsure of (little
 // text, tables, a photo), goes to OSD.
-bool clearly_upright(Pix* bilevel, int dpi) {
-  PixPtr reduced;
-  if (dpi >= kOrientTestMaxDpi) reduced = PixPtr(pixReduceRankBinary2(bilevel, 1, nullptr));
-  Pix* tested = reduced ? reduced.get() : bilevel;
+bool text_lines_upright(Pix* bilevel) {
   l_float32 up_conf = 0, left_conf = 0;
-  if (pixOrientDetect(tested, &up_conf, &left_conf, 0, 0) != 0) return false;
+  if (pixOrientDetect(bilevel, &up_conf, &left_conf, 0, 0) != 0) return false;
   l_int32 orientation = L_TEXT_ORIENT_UNKNOWN;
   if (makeOrientDecision(up_conf, left_conf, 0, 0, &orientation, 0) != 0) return false;
   return orientation == L_TEXT_ORIENT_UP;
+}
+
+PixPtr halved(Pix* bilevel) { return PixPtr(pixReduceRankBinary2(bilevel, 1, nullptr)); }
+
+bool clearly_upright(Pix* bilevel, int dpi) {
+  PixPtr below_400_dpi;  // Leptonica documents the test for 150-300 dpi
+  if (dpi > 400 && (below_400_dpi = halved(bilevel))) bilevel = below_400_dpi.get(), dpi /= 2;
+  if (dpi >= kOrientHalvedFromDpi) {
+    PixPtr quick = halved(bilevel);
+    if (quick && text_lines_upright(quick.get())) return true;
+  }
+  return text_lines_upright(bilevel);
 }
 
 }  // namespace
