@@ -11,7 +11,7 @@ trap 'rm -rf "$home"' EXIT
 mkdir -p "$home/inbox/default"
 cp samples/letters/*.tif samples/letters/*.png samples/letters/*.jpg "$home/inbox/default/"
 build/zpe --home "$home" run --until-idle --max-seconds 600 > "$home/run.out" 2>&1 || true
-build/zpe --home "$home" status --json | python3 -c '
+build/zpe --home "$home" status --json | /usr/bin/python3 -c '
 import json, sys
 text = sys.stdin.read(); s = json.loads(text[text.index("{"):])
 pages = 15  # the committed sample letters have 15 pages

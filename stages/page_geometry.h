@@ -61,14 +61,19 @@ class PageGeometry {
   PageGeometry& operator=(const PageGeometry&) = delete;
 
   const std::string& init_error() const { return init_error_; }
-  // `times` (optional) gets the wall time of each step: crop, orientation, deskew, despeckle.
+  // `times` (optional) gets the wall time of each step: crop, orientation (the fast
+  // text-line test), orientation_osd (only pages that test is unsure of), deskew, despeckle.
   Result<NormalisedPage> normalise(Pix* page, StepTimes* times = nullptr);
 
  private:
-  PixPtr crop_dark_borders(PixPtr page, nlohmann::json& transforms);
-  PixPtr correct_orientation(PixPtr page, nlohmann::json& transforms);
-  PixPtr correct_skew(PixPtr page, nlohmann::json& transforms);
-  PixPtr remove_speckles(PixPtr page, nlohmann::json& transforms);
+  struct WorkingPage;  // the page and its bilevel form, shared by the steps (page_geometry.cpp)
+  void crop_dark_borders(WorkingPage& page, nlohmann::json& transforms);
+  // Leptonica's text-line test first (step "orientation"), Tesseract OSD only when that is
+  // not clearly upright (step "orientation_osd").
+  void correct_orientation(WorkingPage& page, nlohmann::json& transforms, StepTimes& steps);
+  PixPtr turned_upright_by_osd(Pix* page, nlohmann::json& transforms);  // null: leave as is
+  void correct_skew(WorkingPage& page, nlohmann::json& transforms);
+  void remove_speckles(WorkingPage& page, nlohmann::json& transforms);
 
   GeometrySettings settings_;
   std::unique_ptr<tesseract::TessBaseAPI> osd_;

@@ -21,6 +21,28 @@ json transform(const NormalisedPage& page, const std::string& op) {
   return nullptr;
 }
 
+// How far the clean-up turned the page clockwise to straighten it (0: not at all).
+double applied_deskew_cw(const NormalisedPage& page) {
+  const json deskew = transform(page, "deskew");
+  return deskew.is_null() ? 0.0 : deskew["degrees_clockwise"].get<double>();
+}
+
+// The black frame of framed() was cropped: 60 px on the left, 80 px at the top.
+void expect_frame_cropped(const NormalisedPage& out, Pix* unframed) {
+  const json crop = transform(out, "crop");
+  ASSERT_FALSE(crop.is_null()) << out.transforms.dump();
+  EXPECT_NEAR(crop["x"].get<int>(), 60, 4);
+  EXPECT_NEAR(crop["y"].get<int>(), 80, 4);
+  EXPECT_NEAR(pixGetWidth(out.image.get()), pixGetWidth(unframed), 8);
+}
+
+// The page in a black frame, as on a flatbed (`black`: the pixel value of black).
+PixPtr framed(Pix* page, l_uint32 black) {
+  PixPtr out(pixAddBorderGeneral(page, 60, 40, 80, 30, black));
+  pixCopyResolution(out.get(), page);
+  return out;
+}
+
 constexpr double kTargetsDeg[] = {-5.0, -4.2, -3.1, -2.0, -1.2, -0.4, 0.7, 1.6, 2.5, 3.3, 4.1, 5.0};
 
 TEST(PageGeometry, PageGeometry_DeskewLeavesUnderThreeTenthsOfADegreeOnPagesSkewedUpToFive) {
@@ -36,8 +58,7 @@ TEST(PageGeometry, PageGeometry_DeskewLeavesUnderThreeTenthsOfADegreeOnPagesSkew
       PixPtr scan = testing::skewed(pages[i].image.get(), target_cw + pages[i].truth_ccw_deg);
       auto out = geometry.normalise(scan.get());
       ASSERT_TRUE(out);
-      const json deskew = transform(*out, "deskew");
-      const double applied_cw = deskew.is_null() ? 0.0 : deskew["degrees_clockwise"].get<double>();
+      const double applied_cw = applied_deskew_cw(*out);
       const double residual = std::abs(target_cw + applied_cw);
       EXPECT_LE(residual, 0.3) << pages[i].name << " skewed " << target_cw << "° clockwise";
       worst = std::max(worst, residual);
@@ -77,18 +98,13 @@ TEST(PageGeometry, PageGeometry_CropsDarkScannerBorderAndKeepsTheInput) {
   PageGeometry geometry(GeometrySettings{.correct_orientation = false, .deskew = false}, "");
   const auto pages = testing::sample_pages();
   PixPtr grey = testing::grey8(pages[0].image.get());
-  PixPtr framed(pixAddBorderGeneral(grey.get(), 60, 40, 80, 30, 0));  // black frame, as on a flatbed
-  pixCopyResolution(framed.get(), grey.get());
-  PixPtr before(pixCopy(nullptr, framed.get()));
-  auto out = geometry.normalise(framed.get());
+  PixPtr scan = framed(grey.get(), 0);
+  PixPtr before(pixCopy(nullptr, scan.get()));
+  auto out = geometry.normalise(scan.get());
   ASSERT_TRUE(out);
-  const json crop = transform(*out, "crop");
-  ASSERT_FALSE(crop.is_null()) << out->transforms.dump();
-  EXPECT_NEAR(crop["x"].get<int>(), 60, 4);
-  EXPECT_NEAR(crop["y"].get<int>(), 80, 4);
-  EXPECT_NEAR(pixGetWidth(out->image.get()), pixGetWidth(grey.get()), 8);
+  expect_frame_cropped(*out, grey.get());
   l_int32 same = 0;
-  pixEqual(before.get(), framed.get(), &same);
+  pixEqual(before.get(), scan.get(), &same);
   EXPECT_TRUE(same) << "the input page must stay untouched";
 }
 
@@ -105,6 +121,80 @@ TEST(PageGeometry, PageGeometry_RemovesSpecklesButNotText) {
   ASSERT_FALSE(despeckle.is_null());
   EXPECT_GE(despeckle["removed"].get<int>(), 450);
   EXPECT_LE(despeckle["removed"].get<int>(), 2000);
+}
+
+// Bilevel scans (most letters arrive as CCITT G4) take other code paths: black pixels are
+// counted for the border, and the ink is the page itself for orientation and skew.
+PixPtr bilevel(Pix* page) {
+  PixPtr grey = testing::grey8(page);
+  PixPtr out(pixConvertTo1(grey.get(), 128));
+  pixCopyResolution(out.get(), page);
+  return out;
+}
+
+TEST(PageGeometry, PageGeometry_CropsDarkBorderOfBilevelPageLikeOfGreyPage) {
+  PageGeometry geometry(GeometrySettings{.correct_orientation = false, .deskew = false, .despeckle = false}, "");
+  const auto pages = testing::sample_pages();
+  PixPtr page = bilevel(pages[0].image.get());
+  PixPtr scan = framed(page.get(), 1);
+  auto out = geometry.normalise(scan.get());
+  ASSERT_TRUE(out);
+  expect_frame_cropped(*out, page.get());
+  EXPECT_EQ(pixGetDepth(out->image.get()), 1);
+  EXPECT_NEAR(pixGetHeight(out->image.get()), pixGetHeight(page.get()), 8);
+}
+
+TEST(PageGeometry, PageGeometry_StraightensSkewedBilevelPages) {
+  PageGeometry geometry(GeometrySettings{.correct_orientation = false}, "");
+  const auto pages = testing::sample_pages();
+  for (std::size_t i = 0; i < pages.size(); i += 3) {
+    const double target_cw = kTargetsDeg[i % std::size(kTargetsDeg)];
+    PixPtr grey = testing::skewed(pages[i].image.get(), target_cw + pages[i].truth_ccw_deg);
+    PixPtr scan = bilevel(grey.get());
+    auto out = geometry.normalise(scan.get());
+    ASSERT_TRUE(out);
+    EXPECT_LE(std::abs(target_cw + applied_deskew_cw(*out)), 0.3) << pages[i].name << " skewed " << target_cw << "° clockwise";
+  }
+}
+
+// The whole clean-up on the page as a scanner gives it: turned by a quarter, half or three
+// quarters and skewed by a few degrees on top; the page must come out upright and straight.
+TEST(PageGeometry, PageGeometry_TurnsAndStraightensPagesBothTurnedAndSkewed) {
+  PageGeometry geometry(GeometrySettings{}, "");
+  ASSERT_TRUE(geometry.init_error().empty()) << geometry.init_error();
+  const auto pages = testing::sample_pages();
+  for (std::size_t i = 0; i < pages.size(); i += 2) {
+    const int quads = 1 + static_cast<int>(i / 2) % 3;
+    const double skew_cw = kTargetsDeg[(i + 3) % std::size(kTargetsDeg)] * 0.6;
+    PixPtr turned = testing::turned(pages[i].image.get(), quads);
+    PixPtr scan = testing::skewed(turned.get(), skew_cw + pages[i].truth_ccw_deg);
+    auto out = geometry.normalise(scan.get());
+    ASSERT_TRUE(out);
+    const json rotate = transform(*out, "rotate");
+    const int turned_back = rotate.is_null() ? 0 : rotate["degrees_clockwise"].get<int>();
+    EXPECT_EQ((quads * 90 + turned_back) % 360, 0) << pages[i].name << " turned " << quads * 90 << "°";
+    EXPECT_LE(std::abs(skew_cw + applied_deskew_cw(*out)), 0.3) << pages[i].name << " skewed " << skew_cw << "° clockwise";
+  }
+}
+
+// Upright pages are by far the most common: Leptonica's text-line test must settle most of
+// them, or every page pays for Tesseract's OSD (step "orientation_osd", hundreds of ms).
+TEST(PageGeometry, PageGeometry_SettlesMostUprightPagesWithoutOsd) {
+  PageGeometry geometry(GeometrySettings{.deskew = false, .despeckle = false}, "");
+  ASSERT_TRUE(geometry.init_error().empty()) << geometry.init_error();
+  const auto pages = testing::sample_pages();
+  int without_osd = 0;
+  for (const auto& page : pages) {
+    StepTimes times;
+    auto out = geometry.normalise(page.image.get(), &times);
+    ASSERT_TRUE(out);
+    EXPECT_TRUE(transform(*out, "rotate").is_null()) << page.name << " is upright";
+    const json steps = times.to_json();
+    EXPECT_TRUE(steps.contains("orientation")) << steps.dump();
+    without_osd += steps.contains("orientation_osd") ? 0 : 1;
+  }
+  std::printf("FIGURE orientation fast path: %d of %zu upright pages settled without OSD\n", without_osd, pages.size());
+  EXPECT_GE(without_osd * 3, static_cast<int>(pages.size()) * 2);
 }
 
 }  // namespace
