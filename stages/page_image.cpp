@@ -1,9 +1,12 @@
 #include "stages/page_image.h"
 
+#include <csetjmp>
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 #include <leptonica/allheaders.h>
+#include <png.h>
 
 namespace zpe {
 
@@ -95,14 +98,92 @@ int stored_depth(Pix* pix) {
   return depth == 32 ? 24 : depth;
 }
 
-Result<std::string> encode_png(Pix* pix) {
-  quiet_leptonica();
-  pixSetZlibCompression(pix, kPageImageZlibLevel);
-  l_uint8* data = nullptr;
-  size_t size = 0;
-  const l_ok status = pixWriteMem(&data, &size, pix, IFF_PNG);
-  return take_leptonica_buffer(status, data, size, "PNG");
+namespace {
+
+// libpng's output callback: appends to the std::string passed as the io pointer.
+void append_png_bytes(png_structp png, png_bytep data, png_size_t length) {
+  static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), length);
 }
+void flush_nothing(png_structp) {}
+void png_error_jumps(png_structp png, png_const_charp) { png_longjmp(png, 1); }
+void png_warning_ignored(png_structp, png_const_charp) {}
+
+// One row of the PIX in PNG's layout: samples MSB first, 1-bit rows with 0 = black (the PIX
+// has 1 = black), colour as R, G, B bytes.
+void png_row(const l_uint32* line, int width, int depth, png_bytep row) {
+  if (depth == 32) {
+    for (int x = 0; x < width; ++x) {
+      const l_uint32 pixel = line[x];
+      row[3 * x] = static_cast<png_byte>(pixel >> L_RED_SHIFT);
+      row[3 * x + 1] = static_cast<png_byte>(pixel >> L_GREEN_SHIFT);
+      row[3 * x + 2] = static_cast<png_byte>(pixel >> L_BLUE_SHIFT);
+    }
+    return;
+  }
+  const int bytes = depth == 8 ? width : (width + 7) / 8;
+  const png_byte invert = depth == 1 ? 0xff : 0x00;
+  for (int i = 0; i < bytes; ++i) row[i] = static_cast<png_byte>(GET_DATA_BYTE(line, i) ^ invert);
+}
+
+// Writes the rows; false when libpng reported an error. Only plain values live in this
+// frame, so the longjmp of an error skips no destructor.
+bool write_png_rows(png_structp png, png_infop info, Pix* pix, png_bytep row, int zlib_level, int filters) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  const int width = pixGetWidth(pix);
+  const int height = pixGetHeight(pix);
+  const int depth = pixGetDepth(pix);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), depth == 1 ? 1 : 8,
+               depth == 32 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  const l_int32 xres = pixGetXRes(pix);
+  const l_int32 yres = pixGetYRes(pix);
+  if (xres > 0 && yres > 0) {  // pixels per metre, rounded as Leptonica does (it reads them back the same way)
+    png_set_pHYs(png, info, static_cast<png_uint_32>(39.37 * xres + 0.5), static_cast<png_uint_32>(39.37 * yres + 0.5),
+                 PNG_RESOLUTION_METER);
+  }
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
+  png_set_compression_level(png, zlib_level);
+  png_write_info(png, info);
+  const l_uint32* data = pixGetData(pix);
+  const l_int32 wpl = pixGetWpl(pix);
+  for (int y = 0; y < height; ++y) {
+    png_row(data + static_cast<std::ptrdiff_t>(y) * wpl, width, depth, row);
+    png_write_row(png, row);
+  }
+  png_write_end(png, info);
+  return true;
+}
+
+// A PNG of a stored page (1-bit, 8-bit grey or 32-bit RGB without alpha or colour map) with
+// the row filters and zlib level given; other images go through Leptonica's writer.
+Result<std::string> write_png(Pix* pix, int zlib_level, int filters) {
+  quiet_leptonica();
+  const l_int32 depth = pixGetDepth(pix);
+  const bool plain = pixGetColormap(pix) == nullptr && (depth == 1 || depth == 8 || (depth == 32 && pixGetSpp(pix) == 3));
+  if (!plain) {
+    pixSetZlibCompression(pix, zlib_level);
+    l_uint8* data = nullptr;
+    size_t size = 0;
+    const l_ok status = pixWriteMem(&data, &size, pix, IFF_PNG);
+    return take_leptonica_buffer(status, data, size, "PNG");
+  }
+  std::string bytes;
+  std::vector<png_byte> row(static_cast<size_t>(pixGetWidth(pix)) * (depth == 32 ? 3 : 1));
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, png_error_jumps, png_warning_ignored);
+  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
+  bool written = false;
+  if (info != nullptr) {
+    png_set_write_fn(png, &bytes, append_png_bytes, flush_nothing);
+    written = write_png_rows(png, info, pix, row.data(), zlib_level, filters);
+  }
+  png_destroy_write_struct(&png, &info);
+  if (!written) return fail(ErrorKind::kInternal, "cannot encode the page image as PNG");
+  return bytes;
+}
+
+}  // namespace
+
+Result<std::string> encode_png(Pix* pix) { return write_png(pix, kPageImageZlibLevel, PNG_FILTER_NONE); }
 
 Result<std::string> encode_jpeg(Pix* pix, int quality) {
   quiet_leptonica();
@@ -209,10 +290,7 @@ Result<std::string> encode_flate_rows(Pix* pix, int zlib_level) {
   if (pixGetColormap(pix) != nullptr || (depth != 8 && depth != 32) || (depth == 32 && pixGetSpp(pix) == 4)) {
     return fail(ErrorKind::kInvalidInput, "only 8-bit grey or 24-bit colour pages can be stored as Flate rows");
   }
-  PixPtr copy(pixCopy(nullptr, pix));
-  if (!copy) return fail(ErrorKind::kInternal, "cannot copy the page image for Flate");
-  pixSetZlibCompression(copy.get(), zlib_level);
-  auto png = encode_png(copy.get());
+  auto png = write_png(pix, zlib_level, PNG_ALL_FILTERS);
   if (!png) return png;
   return png_image_data(*png);
 }
