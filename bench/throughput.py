@@ -10,6 +10,13 @@ bench/eval_ocr.py's CER only.
       Every page of every corpus file as a single-page PNG (resolution kept), for tesseract.
   throughput.py rss ROOT_PID OUT_JSON
       Samples VmHWM of ROOT_PID and its descendants every 0.2 s until ROOT_PID ends.
+  throughput.py rss-series ROOT_PID JOBS_DB OUT_JSON
+      Every second until ROOT_PID ends: VmRSS and VmHWM of each process below it, and the
+      pages of documents that reached a terminal state (from the job store), for
+      bench/rss_flatness.sh.
+  throughput.py rss-table SERIES_JSON STEP_PAGES
+      The table of bench/rss_flatness.sh: per process, RSS and peak RSS each time another
+      STEP_PAGES pages were finished, and at the end.
   throughput.py report RESULTS_DIR QUICK
       Reads everything the run wrote and prints the table (also results.md, results.json).
 """
@@ -123,6 +130,80 @@ def rss(root, out_json):
         time.sleep(0.2)
     with open(out_json, "w") as f:
         json.dump({f"{pid} {cmd}": hwm for pid, (cmd, hwm) in peaks.items()}, f, indent=1)
+
+
+TERMINAL_PAGES = ("select coalesce(sum(json_extract(record, '$.page_count')), 0) from documents "
+                  "where state in ('FILED', 'CLEARING', 'QUARANTINED', 'REJECTED')")
+
+
+def rss_series(root, jobs_db, out_json):
+    samples = []
+    root = int(root)
+    started = time.time()
+    while os.path.exists(f"/proc/{root}"):
+        pages = None
+        if os.path.exists(jobs_db):
+            done = subprocess.run(["sqlite3", "-readonly", jobs_db, TERMINAL_PAGES], capture_output=True, text=True)
+            pages = int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip().isdigit() else None
+        processes = {}
+        for pid in descendants(root):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+                with open(f"/proc/{pid}/status") as f:
+                    fields = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in f)
+                              if k in ("VmRSS", "VmHWM")}
+            except (OSError, ValueError):
+                continue
+            if cmd:
+                processes[f"{pid} {process_role(cmd)}"] = [fields.get("VmRSS", 0), fields.get("VmHWM", 0)]
+        if pages is not None:
+            samples.append({"t": round(time.time() - started, 1), "pages": pages, "kb": processes})
+        time.sleep(1.0)
+    with open(out_json, "w") as f:
+        json.dump(samples, f)
+
+
+def process_role(cmd):
+    """'worker ocr', 'dispatcher', ... from a zpe command line; the command otherwise."""
+    parts = cmd.split()
+    if not parts or os.path.basename(parts[0]) != "zpe":
+        return os.path.basename(parts[0]) if parts else "?"
+    if "worker" in parts:
+        at = parts.index("worker")
+        stage = next((p for p in parts[at + 1:] if not p.startswith("-")), "?")
+        return f"worker {stage}"
+    for role in ("dispatcher", "intake", "archiver", "run", "web", "sink"):
+        if role in parts:
+            return role
+    return "zpe"
+
+
+def rss_table(series_json, step):
+    samples = load(series_json)
+    if not samples:
+        sys.exit("rss-table: no samples")
+    names = sorted({name for s in samples for name in s["kb"]}, key=lambda n: (n.split(" ", 1)[1], int(n.split()[0])))
+    total = samples[-1]["pages"]
+    marks = list(range(step, total + 1, step))
+    if not marks or marks[-1] != total:
+        marks.append(total)
+
+    def at_mark(pages):
+        return next((s for s in samples if s["pages"] >= pages), samples[-1])
+
+    header = "| process | " + " | ".join(f"{m} pages" for m in marks) + " | peak |"
+    lines = [f"RSS / peak RSS in MB of each process, sampled every second; columns: when that many pages "
+             f"had reached a terminal state ({total} pages, {samples[-1]['t']:.0f} s)", "",
+             header, "|---|" + "---:|" * (len(marks) + 1)]
+    for name in names:
+        cells = []
+        for m in marks:
+            kb = at_mark(m)["kb"].get(name)
+            cells.append(f"{kb[0] // 1024} / {kb[1] // 1024}" if kb else "–")
+        peak = max((s["kb"][name][1] for s in samples if name in s["kb"]), default=0)
+        lines.append(f"| {name.split(' ', 1)[1]} (pid {name.split()[0]}) | " + " | ".join(cells) + f" | {peak // 1024} |")
+    print("\n".join(lines))
 
 
 # ---- report ----------------------------------------------------------------------------
@@ -385,6 +466,10 @@ if __name__ == "__main__":
         pages(args[0], args[1])
     elif command == "rss":
         rss(args[0], args[1])
+    elif command == "rss-series":
+        rss_series(args[0], args[1], args[2])
+    elif command == "rss-table":
+        rss_table(args[0], int(args[1]))
     elif command == "report":
         report(args[0], args[1] == "1")
     else:
