@@ -91,9 +91,14 @@ Result<int64_t> JobStore::compact_record(const std::string& document_id, const s
   record["compacted"]["bytes_after"] = after.size();
   after = record.dump();
   const std::string details = deflate_bytes(moved.dump());
-  Statement keep(db_, "INSERT INTO record_details(document_id, compacted_ms, full_bytes, details) VALUES (?,?,?,?)");
+  // A details row kept from an earlier compaction is never overwritten: the record then stays
+  // as it is (its parts are still complete), and nothing is counted.
+  Statement keep(db_,
+                 "INSERT INTO record_details(document_id, compacted_ms, full_bytes, details) VALUES (?,?,?,?) "
+                 "ON CONFLICT(document_id) DO NOTHING");
   keep.bind(1, document_id).bind(2, now_ms).bind(3, static_cast<int64_t>(before.size())).bind_blob(4, details);
   if (auto st = keep.run(); !st) return fail(st.error());
+  if (sqlite3_changes(db_) == 0) return int64_t{0};
   Statement upd(db_, "UPDATE documents SET record = ? WHERE id = ?");
   upd.bind(1, after).bind(2, document_id);
   if (auto st = upd.run(); !st) return fail(st.error());

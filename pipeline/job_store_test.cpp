@@ -270,6 +270,52 @@ TEST_F(JobStoreTest, FiledInCaseListsFilingsOfThatCaseAndTenantSinceTheGivenTime
   EXPECT_TRUE(store_->filed_in_case("other-tenant", "8123456-423", 0)->empty());
 }
 
+TEST_F(JobStoreTest, CompactionNeverOverwritesMovedPartsKeptEarlier) {
+  const std::string id = add();
+  auto pages = [&](const std::string& blob) {
+    return nlohmann::json::array({{{"page", 1}, {"blob", blob}, {"transforms", nlohmann::json::array()}}});
+  };
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "jobs.sqlite").c_str(), &db), SQLITE_OK);
+  auto set_record = [&](const nlohmann::json& record) {
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE documents SET record = ? WHERE id = ?", -1, &st, nullptr), SQLITE_OK);
+    const std::string text = record.dump();
+    sqlite3_bind_text(st, 1, text.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+  };
+  nlohmann::json record = store_->get(id)->record;
+  record["pages"] = pages("first");
+  set_record(record);
+  auto shrunk = store_->compact_record(id, {"/pages"}, "test", 2000);
+  ASSERT_TRUE(shrunk) << shrunk.error().message;  // the few bytes of this record may even grow
+
+  // A record that lost its "compacted" mark while its moved parts stayed is left as it is.
+  record["pages"] = pages("second");
+  set_record(record);
+  auto again = store_->compact_record(id, {"/pages"}, "test", 3000);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(*again, 0);
+  auto row = store_->get(id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->record, record);
+  int compactions = 0;
+  auto trail = store_->audit_trail(id);
+  ASSERT_TRUE(trail);
+  for (const auto& entry : *trail) compactions += entry.action == "record_compacted";
+  EXPECT_EQ(compactions, 1);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT compacted_ms FROM record_details WHERE document_id = ?", -1, &st, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int64(st, 0), 2000);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 TEST_F(JobStoreTest, StoreFromBeforeTheFilingsTableGetsItFilledOnOpen) {
   const std::string id = run_through("a.tif", "8123456-423", "mh:a", 3000);
   store_.reset();

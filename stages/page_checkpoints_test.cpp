@@ -32,6 +32,21 @@ class ResumablePagesTest : public ::testing::Test {
     return worked;
   }
 
+  // Asks for one page with `input` (and `restore`, if given); returns whether it was worked
+  // again, and the page's result in `out`.
+  bool worked_again(ResumablePages& pages, int index, const std::string& input, json* out = nullptr,
+                    const ResumablePages::Restore& restore = {}) {
+    bool worked = false;
+    auto work = [&]() -> StageValue<json> {
+      worked = true;
+      return json{{"blob", "fresh"}};
+    };
+    auto result = pages.page(index, input, work, restore);
+    EXPECT_TRUE(result) << result.error().reason;
+    if (result && out != nullptr) *out = *result;
+    return worked;
+  }
+
   json record_ = json::object();
   json settings_ = {{"language", "deu"}};
   testing::InMemoryBlobAccess blobs_;
@@ -69,13 +84,8 @@ TEST_F(ResumablePagesTest, ResumablePages_WorksAgainWhenVersionSettingsOrInputCh
 
   checkpoints_.next_attempt();
   ResumablePages other_input(other_context, "ocr", "ocr/3", 2);
-  int worked = 0;
-  auto result = other_input.page(0, "another image", [&]() -> StageValue<json> {
-    ++worked;
-    return json::object();
-  });
-  EXPECT_TRUE(result);
-  EXPECT_EQ(worked, 1);
+  EXPECT_TRUE(worked_again(other_input, 0, "another image"));
+  EXPECT_FALSE(worked_again(other_input, 1, "input-1")) << "the unchanged page is taken from its checkpoint";
 }
 
 TEST_F(ResumablePagesTest, ResumablePages_WorksAPageAgainWhenItsCheckpointCannotBeRestored) {
@@ -84,17 +94,9 @@ TEST_F(ResumablePagesTest, ResumablePages_WorksAPageAgainWhenItsCheckpointCannot
   work_pages(first, 2);
   checkpoints_.next_attempt();
   ResumablePages second(c, "ocr", "ocr/2", 2);
-  int worked = 0;
-  auto result = second.page(
-      1, "input-1",
-      [&]() -> StageValue<json> {
-        ++worked;
-        return json{{"blob", "fresh"}};
-      },
-      [](const json&) { return false; });
-  ASSERT_TRUE(result);
-  EXPECT_EQ(worked, 1);
-  EXPECT_EQ((*result)["blob"], "fresh");
+  json result;
+  EXPECT_TRUE(worked_again(second, 1, "input-1", &result, [](const json&) { return false; }));
+  EXPECT_EQ(result["blob"], "fresh");
   EXPECT_EQ(second.reused(), 0u);
 }
 
