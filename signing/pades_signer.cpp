@@ -62,10 +62,15 @@ std::string existing_xmp(PdfObject* catalog) {
 void bind_note(PdfMemDocument& document, const std::string& note_sha256) {
   PdfObject* catalog = document.GetCatalog();
   const std::string xmp = bind_transfer_note_hash(existing_xmp(catalog), note_sha256);
-  PdfObject* metadata = document.GetObjects().CreateObject("Metadata");
-  metadata->GetDictionary().AddKey(PdfName("Subtype"), PdfName("XML"));
+  // The packet replaces the existing metadata stream's content in the update (PoDoFo writes
+  // that object again anyway once it was read); a new object would leave a third copy.
+  PdfObject* metadata = catalog->GetIndirectKey(PdfName("Metadata"));
+  if (metadata == nullptr || !metadata->HasStream()) {
+    metadata = document.GetObjects().CreateObject("Metadata");
+    metadata->GetDictionary().AddKey(PdfName("Subtype"), PdfName("XML"));
+    catalog->GetDictionary().AddKey(PdfName("Metadata"), metadata->Reference());
+  }
   metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());  // unfiltered (PDF/A)
-  catalog->GetDictionary().AddKey(PdfName("Metadata"), metadata->Reference());
 }
 
 std::string field_name(PdfMemDocument& document) {

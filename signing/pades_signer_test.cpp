@@ -92,12 +92,21 @@ TEST(PadesSigner, VisibleStampAndTransferNoteHashAreInTheSignedRevision) {
   PadesOptions options;
   options.stamp.enabled = true;
   options.transfer_note_sha256 = std::string(64, 'a');
-  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), *key, nullptr, options);
+  const std::string unsigned_pdf = zpe::testing::sample_pdf(1);
+  auto signed_pdf = sign_pdf(unsigned_pdf, *key, nullptr, options);
   ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
   const VerifyReport report = verify_pdf(*signed_pdf, trust("ec"));
   EXPECT_TRUE(report.valid()) << report.text("stamped.pdf");
   ASSERT_TRUE(report.transfer_note_sha256.has_value());
   EXPECT_EQ(*report.transfer_note_sha256, std::string(64, 'a'));
+  // The update holds one XMP packet, the bound one, not a copy of the old one beside it.
+  const auto packets = [](const std::string& pdf) {
+    int count = 0;
+    for (size_t at = pdf.find("<?xpacket begin"); at != std::string::npos; at = pdf.find("<?xpacket begin", at + 1)) ++count;
+    return count;
+  };
+  ASSERT_EQ(packets(unsigned_pdf), 1);
+  EXPECT_EQ(packets(*signed_pdf), 2);
 }
 
 TEST(PadesSigner, UntrustedRootIsReportedAsChainFailure) {

@@ -30,7 +30,11 @@ PdfObject number(int64_t value) { return PdfObject(static_cast<PoDoFo::pdf_int64
 // The glyphless font's one glyph is half an em wide; /DW says so and the text layer
 // stretches each word to its box with horizontal scaling (Tz).
 constexpr double kGlyphWidthEm = 0.5;
-constexpr const char* kProducer = "ZPE searchable-pdf/1 (PoDoFo " PODOFO_VERSION_STRING ")";
+// PODOFO_VERSION_STRING ends in an embedded NUL, which cut the name short before its ")".
+#define ZPE_PODOFO_TEXT(x) #x
+#define ZPE_PODOFO_VERSION(M, m, p) ZPE_PODOFO_TEXT(M) "." ZPE_PODOFO_TEXT(m) "." ZPE_PODOFO_TEXT(p)
+constexpr const char* kProducer = "ZPE searchable-pdf/1 (PoDoFo " ZPE_PODOFO_VERSION(
+    PODOFO_VERSION_MAJOR, PODOFO_VERSION_MINOR, PODOFO_VERSION_PATCH) ")";
 
 constexpr const char* kToUnicodeCMap =
     "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
