@@ -109,6 +109,21 @@ TEST(PadesSigner, VisibleStampAndTransferNoteHashAreInTheSignedRevision) {
   EXPECT_EQ(packets(*signed_pdf), 2);
 }
 
+TEST(PadesSigner, EmbedsIntermediatesButNoSelfSignedRoot) {
+  // signer.pem holds the signer and the TEST root; tsa.pem (issued by that root) stands in
+  // for an intermediate.
+  auto key = SigningKey::open({"pem:" + (test_ca("rsa") / "signer.key").string(),
+                               (test_ca("rsa") / "signer.pem").string(),
+                               {(test_ca("rsa") / "tsa.pem").string(), (test_ca("rsa") / "ca.pem").string()}, ""});
+  ASSERT_TRUE(key) << key.error().message;
+  ASSERT_EQ(sk_X509_num((*key)->chain()), 1);
+  EXPECT_NE(X509_self_signed(sk_X509_value((*key)->chain(), 0), 0), 1);
+  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), **key, nullptr, PadesOptions{});
+  ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
+  const VerifyReport report = verify_pdf(*signed_pdf, trust("rsa"));
+  EXPECT_TRUE(report.valid()) << report.text("chain.pdf");
+}
+
 TEST(PadesSigner, UntrustedRootIsReportedAsChainFailure) {
   auto key = pem_key("ec");
   ASSERT_TRUE(key);

@@ -81,6 +81,8 @@ Result<std::unique_ptr<SigningKey>> SigningKey::open(const SigningKeyConfig& con
     for (X509* certificate : *certificates) {
       if (out->certificate_ == nullptr) {
         out->certificate_ = certificate;
+      } else if (X509_self_signed(certificate, 0) == 1) {
+        X509_free(certificate);  // a root proves nothing in the signature: the verifier's trust store has it
       } else {
         sk_X509_push(out->chain_, certificate);
       }
