@@ -140,7 +140,6 @@ class PackedRow {
     std::memcpy(words_.data(), line, sizeof(uint32_t) * static_cast<size_t>(full));
     if (rest != 0) words_[static_cast<size_t>(full)] = line[full] & (~0u << (32 - rest));
   }
-  void clear() { std::fill(words_.begin(), words_.end(), 0u); }
   uint32_t pixel(int x) const { return (words_[static_cast<size_t>(x >> 5)] >> (31 - (x & 31))) & 1u; }
   bool operator==(const PackedRow& other) const { return words_ == other.words_; }
 
