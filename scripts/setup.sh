@@ -47,6 +47,7 @@ packages=(
   python3 python3-pil     # samples/generate_letters.py renders synthetic letters
   fonts-dejavu-core fonts-liberation  # fonts for the synthetic letters
   qpdf poppler-utils      # tests check output PDFs (qpdf --check, pdftotext, pdfinfo, pdfsig)
+  libjbig2dec0-dev jbig2dec  # tests decode ZPE's own JBIG2 page images with an independent decoder (no encoder in Debian)
   libxml2-utils           # xmllint: tests validate every XJustiz message against data/xjustiz/zpe-xjustiz-subset.xsd
   openssl                 # scripts/make-test-ca.sh creates the test CA, signer and TSA certificates
   sqlite3                 # bench/ reads per-stage timings from the job store

@@ -36,6 +36,7 @@ struct JobSettings {
   std::string language;
   int jpeg_quality = 80;
   bool bilevel_text_pages = true;
+  BilevelCodec bilevel_codec = BilevelCodec::kJbig2;
   double min_confidence = 60;
   std::string font_file;
   std::string icc_profile;
@@ -58,9 +59,12 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   auto font = string_setting(settings, "pdf_font", defaults.font_file);
   auto icc = string_setting(settings, "icc_profile", defaults.icc_profile);
   auto bilevel = boolean_setting(settings, "bilevel_text_pages", defaults.bilevel_text_pages);
+  auto codec_name = string_setting(settings, "bilevel_codec", bilevel_codec_name(defaults.bilevel_codec));
+  auto codec = codec_name ? bilevel_codec_named(*codec_name) : fail(codec_name.error());
   for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
                             threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
-                            icc ? nullptr : &icc.error(), bilevel ? nullptr : &bilevel.error()}) {
+                            icc ? nullptr : &icc.error(), bilevel ? nullptr : &bilevel.error(),
+                            codec ? nullptr : &codec.error()}) {
     if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
   }
   if (!is_language_name(*language)) {
@@ -70,6 +74,7 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   out.language = *language;
   out.jpeg_quality = static_cast<int>(*quality);
   out.bilevel_text_pages = *bilevel;
+  out.bilevel_codec = *codec;
   out.min_confidence = static_cast<double>(*threshold);
   out.font_file = *font;
   out.icc_profile = *icc;
@@ -187,6 +192,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   PageStoragePolicy storage;
   storage.bilevel_text_pages = settings.bilevel_text_pages;
   storage.jpeg_quality = settings.jpeg_quality;
+  storage.bilevel_codec = settings.bilevel_codec;
   StepTimes times;
   SerialBlobAccess blobs(context.blobs);
   const auto where_of = [&](const PageRef& page) { return file + ": page " + std::to_string(page.page); };
@@ -237,7 +243,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
-  std::map<std::string, int> pages_by_encoding{{"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}};
+  std::map<std::string, int> pages_by_encoding{{"jbig2_generic", 0}, {"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}};
   json page_images = json::array();
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
@@ -288,6 +294,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"images", pages_by_encoding},
                          {"page_images", std::move(page_images)},
                          {"bilevel_text_pages", settings.bilevel_text_pages},
+                         {"bilevel_codec", bilevel_codec_name(settings.bilevel_codec)},
                          {"jpeg_quality", settings.jpeg_quality}};
   result.patch["step_ms"] = times.merged_into(context.record, "ocr");
   if (engine != nullptr && confidence < settings.min_confidence) {
@@ -304,7 +311,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
-  const JobSettings builtin{"deu", 80, true, 60, kDefaultFont, kDefaultIcc};
+  const JobSettings builtin{"deu", 80, true, BilevelCodec::kJbig2, 60, kDefaultFont, kDefaultIcc};
   auto defaults = read_settings(settings, builtin);
   if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");

@@ -50,7 +50,8 @@ RecognisedPage layout_of(const json& value) {
 }
 
 std::optional<PdfPageImage::Encoding> encoding_named(const std::string& name) {
-  for (auto encoding : {PdfPageImage::Encoding::kCcittG4, PdfPageImage::Encoding::kJpeg, PdfPageImage::Encoding::kFlate}) {
+  for (auto encoding : {PdfPageImage::Encoding::kCcittG4, PdfPageImage::Encoding::kJbig2, PdfPageImage::Encoding::kJpeg,
+                        PdfPageImage::Encoding::kFlate}) {
     if (name == encoding_name(encoding)) return encoding;
   }
   return std::nullopt;

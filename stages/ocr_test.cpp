@@ -271,9 +271,13 @@ TEST_F(OcrStageTest, OcrStage_WritesSearchablePdfA) {
   const json& pdf = outcome->patch["pdf"];
   EXPECT_EQ(pdf["pages"], 2);
   EXPECT_EQ(pdf["conformance"], "PDF/A-2b");
-  // The grey page is black text on white: with bilevel_text_pages (the default) it is G4 too.
-  EXPECT_EQ(pdf["images"]["ccitt_g4"], 2);
+  // The grey page is black text on white: with bilevel_text_pages (the default) it is
+  // bilevel too, and both are coded with the default bilevel_codec "jbig2".
+  EXPECT_EQ(pdf["images"]["jbig2_generic"], 2);
+  EXPECT_EQ(pdf["images"]["ccitt_g4"], 0);
   EXPECT_EQ(pdf["images"]["jpeg"], 0);
+  EXPECT_EQ(pdf["bilevel_codec"], "jbig2");
+  EXPECT_EQ(pdf["page_images"][0]["stored_as"], "jbig2_generic");
   ASSERT_EQ(pdf["page_images"].size(), 2u);
   EXPECT_EQ(pdf["page_images"][0]["source_depth"], 1);
   EXPECT_EQ(pdf["page_images"][1]["source_depth"], 8);
@@ -294,9 +298,24 @@ TEST_F(OcrStageTest, OcrStage_GreyTextPageStaysContinuousToneWhenTheTenantSaysSo
   ASSERT_TRUE(outcome) << outcome.error().reason;
   const json& pdf = outcome->patch["pdf"];
   EXPECT_EQ(pdf["images"]["ccitt_g4"], 0);
+  EXPECT_EQ(pdf["images"]["jbig2_generic"], 0);
   EXPECT_EQ(pdf["bilevel_text_pages"], false);
   EXPECT_NE(pdf["page_images"][0]["stored_as"], "ccitt_g4");
+  EXPECT_NE(pdf["page_images"][0]["stored_as"], "jbig2_generic");
   EXPECT_EQ(pdf["page_images"][0]["bilevel"], false);
+}
+
+TEST_F(OcrStageTest, OcrStage_BilevelCodecG4StoresBilevelPagesAsCcittG4) {
+  PixPtr page = testing::render_text_page({"Az.: 8123456-423"});
+  PixPtr bilevel = testing::to_bilevel(page.get());
+  const auto outcome = run(*stage_, record_with_pages({bilevel.get(), page.get()}), {{"bilevel_codec", "g4"}});
+  ASSERT_TRUE(outcome) << outcome.error().reason;
+  const json& pdf = outcome->patch["pdf"];
+  EXPECT_EQ(pdf["bilevel_codec"], "g4");
+  EXPECT_EQ(pdf["images"]["ccitt_g4"], 2);
+  EXPECT_EQ(pdf["images"]["jbig2_generic"], 0);
+  EXPECT_EQ(pdf["page_images"][0]["stored_as"], "ccitt_g4");
+  EXPECT_TRUE(testing::pdfa_problems(blobs_.get(pdf["sha256"])).empty());
 }
 
 // The sample 3-page greyscale TIFF (695 KB) once became a 1.7 MB PDF; prepared and
@@ -403,6 +422,9 @@ TEST_F(OcrStageTest, OcrStage_RefusesBadSettings) {
   EXPECT_FALSE(make_ocr_stage({{"min_confidence", 101}}));
   EXPECT_FALSE(make_ocr_stage({{"jpeg_quality", 0}}));
   EXPECT_FALSE(make_ocr_stage({{"bilevel_text_pages", "yes"}}));
+  EXPECT_FALSE(make_ocr_stage({{"bilevel_codec", "jbig2-lossy"}}));
+  EXPECT_FALSE(make_ocr_stage({{"bilevel_codec", 2}}));
+  EXPECT_TRUE(make_ocr_stage({{"language", "deu"}, {"bilevel_codec", "g4"}}));
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 
 #include <leptonica/allheaders.h>
 
+#include "stages/jbig2_generic.h"
+
 namespace zpe {
 
 namespace {
@@ -185,9 +187,35 @@ Result<PixPtr> threshold_to_bilevel(Pix* page, int threshold) {
   return bilevel;
 }
 
+const char* bilevel_codec_name(BilevelCodec codec) { return codec == BilevelCodec::kJbig2 ? "jbig2" : "g4"; }
+
+Result<BilevelCodec> bilevel_codec_named(const std::string& name) {
+  for (BilevelCodec codec : {BilevelCodec::kJbig2, BilevelCodec::kG4}) {
+    if (name == bilevel_codec_name(codec)) return codec;
+  }
+  return fail(ErrorKind::kInvalidInput, "bilevel_codec \"" + name + "\" is neither \"jbig2\" nor \"g4\"");
+}
+
+Result<PdfPageImage> bilevel_page_image(Pix* page, BilevelCodec codec, int dpi_x, int dpi_y) {
+  if (pixGetDepth(page) != 1 || pixGetColormap(page) != nullptr) {
+    return fail(ErrorKind::kInvalidInput, "a bilevel page image needs a 1-bit page without a colour map");
+  }
+  PdfPageImage image;
+  image.width = pixGetWidth(page);
+  image.height = pixGetHeight(page);
+  image.dpi_x = dpi_x > 0 ? dpi_x : 300;
+  image.dpi_y = dpi_y > 0 ? dpi_y : 300;
+  auto bytes = codec == BilevelCodec::kJbig2 ? encode_jbig2_generic(page) : encode_g4(page);
+  if (!bytes) return fail(bytes.error());
+  image.encoding = codec == BilevelCodec::kJbig2 ? PdfPageImage::Encoding::kJbig2 : PdfPageImage::Encoding::kCcittG4;
+  image.bytes = std::move(*bytes);
+  return image;
+}
+
 const char* encoding_name(PdfPageImage::Encoding encoding) {
   switch (encoding) {
     case PdfPageImage::Encoding::kCcittG4: return "ccitt_g4";
+    case PdfPageImage::Encoding::kJbig2: return "jbig2_generic";
     case PdfPageImage::Encoding::kJpeg: return "jpeg";
     case PdfPageImage::Encoding::kFlate: return "flate";
   }
@@ -199,8 +227,13 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
   const int depth = stored_depth(page);
   stored.record = {{"source_depth", depth}};
   const bool measurable = (depth == 8 && pixGetColormap(page) == nullptr) || depth == 24;
-  if (!measurable) {
-    // Bilevel pages (G4 as they are) and anything prepare did not bring to a storage depth.
+  if (depth == 1 && pixGetColormap(page) == nullptr) {
+    // Bilevel pages, coded as they are.
+    auto image = bilevel_page_image(page, policy.bilevel_codec, dpi_x, dpi_y);
+    if (!image) return tl::unexpected(image.error());
+    stored.image = std::move(*image);
+  } else if (!measurable) {
+    // Anything prepare did not bring to a storage depth.
     auto image = pdf_page_image(page, policy.jpeg_quality, dpi_x, dpi_y);
     if (!image) return tl::unexpected(image.error());
     stored.image = std::move(*image);
@@ -217,7 +250,7 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
     if (decision.bilevel) {
       auto bilevel = threshold_to_bilevel(page, figures->threshold);
       if (!bilevel) return tl::unexpected(bilevel.error());
-      auto image = pdf_page_image(bilevel->get(), policy.jpeg_quality, dpi_x, dpi_y);
+      auto image = bilevel_page_image(bilevel->get(), policy.bilevel_codec, dpi_x, dpi_y);
       if (!image) return tl::unexpected(image.error());
       stored.image = std::move(*image);
     } else {

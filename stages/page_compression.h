@@ -5,14 +5,16 @@
 // searchable PDF") describes the rule and bench/BENCHMARKS.md the figures behind the defaults.
 //
 // The rule, per page:
-//  * a 1-bit page is stored as CCITT G4 (lossless);
+//  * a 1-bit page is stored with the policy's bilevel codec (lossless): a JBIG2 generic
+//    region ("jbig2", the default; stages/jbig2_generic.h) or CCITT G4 ("g4");
 //  * a grey or colour page whose content is black text on white paper (measured: no colour,
 //    no photo-like regions, few mid-grey pixels, dark ink on light paper) is thresholded
-//    once and stored as CCITT G4 — only when the tenant allows it (bilevel_text_pages);
+//    once and stored with the bilevel codec — only when the tenant allows it
+//    (bilevel_text_pages);
 //  * every other page stays continuous tone: JPEG at the tenant's quality (1 channel for
 //    grey, 3 for colour), or the lossless Flate encoding when that is no larger.
-// Never symbol substitution (no JBIG2 pattern matching): G4 and Flate are lossless codings
-// of the image they are given.
+// Never symbol substitution (no JBIG2 pattern matching or text regions): JBIG2 generic
+// region, G4 and Flate are lossless codings of the image they are given.
 //
 // Pure functions of the image and the policy; thread-safe; nothing here owns a PIX passed by
 // pointer.
@@ -51,10 +53,20 @@ struct BilevelLimits {
   double max_photo_tile_pct = 0.1;  // a grey logo or tint of a few mm² keeps the page grey
 };
 
+// How bilevel pages are coded. JBIG2 generic region is 0.7-0.8x the bytes of G4 on
+// letters for a few more ms per page (bench/BENCHMARKS.md "Bilevel pages: JBIG2 or G4").
+enum class BilevelCodec { kJbig2, kG4 };
+
+// "jbig2" | "g4" — the names of the bilevel_codec setting.
+const char* bilevel_codec_name(BilevelCodec codec);
+// Errors: another name (the message lists the valid ones).
+Result<BilevelCodec> bilevel_codec_named(const std::string& name);
+
 // The storage policy of one job: [stages.ocr] overlaid by the tenant's.
 struct PageStoragePolicy {
-  bool bilevel_text_pages = true;  // may a grey/colour text-on-white page become G4?
+  bool bilevel_text_pages = true;  // may a grey/colour text-on-white page become bilevel?
   int jpeg_quality = 80;           // 1..100 for continuous-tone pages
+  BilevelCodec bilevel_codec = BilevelCodec::kJbig2;  // how 1-bit and thresholded pages are coded
   BilevelLimits limits;
 };
 
@@ -72,8 +84,13 @@ BilevelDecision decide_bilevel(const PageToneFigures& figures, const PageStorage
 // The page as black (luminance below `threshold`) and white, resolution kept.
 Result<PixPtr> threshold_to_bilevel(Pix* page, int threshold);
 
+// A 1-bit page (no colour map) coded with `codec`, ready for SearchablePdf::add_page.
+// Errors: not 1 bit deep, or the encoder fails.
+Result<PdfPageImage> bilevel_page_image(Pix* page, BilevelCodec codec, int dpi_x, int dpi_y);
+
 // A page image ready for SearchablePdf::add_page plus its entry for record["pdf"]
-// ["page_images"]: {"source_depth", "stored_as": "ccitt_g4" | "jpeg" | "flate", "bytes",
+// ["page_images"]: {"source_depth", "stored_as": "jbig2_generic" | "ccitt_g4" | "jpeg" |
+// "flate", "bytes",
 // and for grey/colour pages "tone": {figures}, "bilevel": bool, "reason"}.
 struct StoredPageImage {
   PdfPageImage image;
@@ -81,7 +98,7 @@ struct StoredPageImage {
 };
 Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& policy, int dpi_x, int dpi_y);
 
-// The name record["pdf"] uses for an encoding: "ccitt_g4", "jpeg" or "flate".
+// The name record["pdf"] uses for an encoding: "jbig2_generic", "ccitt_g4", "jpeg" or "flate".
 const char* encoding_name(PdfPageImage::Encoding encoding);
 
 }  // namespace zpe

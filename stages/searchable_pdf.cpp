@@ -277,6 +277,11 @@ PdfObject* add_image(PoDoFo::PdfMemDocument& pdf, const PdfPageImage& image) {
     parms.AddKey(PdfName("Columns"), number(image.width));
     parms.AddKey(PdfName("Rows"), number(image.height));
     d.AddKey(PdfName("DecodeParms"), parms);
+  } else if (image.encoding == PdfPageImage::Encoding::kJbig2) {
+    // Lossless generic-region coding, one page per stream, no /JBIG2Globals, so no
+    // /DecodeParms: each page is self-contained. PDF/A-2 allows /JBIG2Decode (it bans LZW).
+    d.AddKey(PdfName("BitsPerComponent"), number(1));
+    d.AddKey(PdfName("Filter"), PdfName("JBIG2Decode"));
   } else if (image.encoding == PdfPageImage::Encoding::kFlate) {
     d.AddKey(PdfName("BitsPerComponent"), number(8));
     d.AddKey(PdfName("Filter"), PdfName("FlateDecode"));

@@ -11,9 +11,10 @@
 // code units, with a ToUnicode CMap, so extracted text keeps umlauts and ß), no
 // encryption, no JavaScript, no transparency.
 //
-// Page images are stored as given: CCITT Group 4 (/CCITTFaxDecode), JPEG (/DCTDecode) or
-// lossless Flate with PNG predictors (/FlateDecode). Which one a page gets is decided in
-// stages/page_compression.h (store_page_image); pdf_page_image below is the plain rule.
+// Page images are stored as given: CCITT Group 4 (/CCITTFaxDecode), lossless JBIG2 generic
+// region (/JBIG2Decode, no globals), JPEG (/DCTDecode) or lossless Flate with PNG predictors
+// (/FlateDecode). Which one a page gets is decided in stages/page_compression.h
+// (store_page_image); pdf_page_image below is the plain rule (G4 for bilevel pages).
 //
 // PoDoFo stays behind this interface: its exceptions are caught here and returned as
 // errors. The output is deterministic — the same pages and metadata give the same bytes
@@ -41,10 +42,11 @@ struct SearchablePdfInfo {
 
 // A page image as it goes into the PDF.
 struct PdfPageImage {
-  enum class Encoding { kCcittG4, kJpeg, kFlate };
+  enum class Encoding { kCcittG4, kJbig2, kJpeg, kFlate };
   Encoding encoding = Encoding::kJpeg;
-  std::string bytes;  // raw G4 data (no TIFF wrapper), a baseline JPEG file, or a zlib
-                      // stream of PNG-filtered 8-bit rows (page_image.h encode_flate_rows)
+  std::string bytes;  // raw G4 data (no TIFF wrapper), a JBIG2 embedded stream without
+                      // globals (jbig2_generic.h), a baseline JPEG file, or a zlib stream of
+                      // PNG-filtered 8-bit rows (page_image.h encode_flate_rows)
   int width = 0;      // pixels
   int height = 0;
   int components = 1;  // 1 (grey/bilevel) or 3 (RGB)
