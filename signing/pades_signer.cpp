@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <podofo/podofo.h>
 
+#include "pipeline/pdf_names.h"
 #include "signing/cades.h"
 #include "signing/xmp_binding.h"
 
@@ -142,6 +143,9 @@ namespace {
 // One attempt with the given reserve; *too_small when the CMS did not fit into it.
 Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
                                       const PadesOptions& options, std::size_t reserve, bool* too_small) {
+  if (pdf_uses_name(pdf, "Encrypt")) {  // PoDoFo 0.9.8 crashes on damaged ones (pipeline/pdf_names.h)
+    return fail(ErrorKind::kInvalidInput, "the PDF is encrypted: ZPE signs unencrypted PDFs only");
+  }
   PdfError::EnableLogging(false);
   PdfError::EnableDebug(false);
   PdfRefCountedBuffer buffer;
@@ -150,7 +154,9 @@ Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& ke
   try {
     PdfMemDocument document;
     document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
-    if (document.GetPageCount() < 1) return fail(ErrorKind::kInvalidInput, "the PDF has no page to sign");
+    if (document.GetPageCount() < 1 || document.GetPage(0) == nullptr) {
+      return fail(ErrorKind::kInvalidInput, "the PDF has no readable first page to sign");
+    }
     device.SetSignatureSize(reserve);
     if (!options.transfer_note_sha256.empty()) bind_note(document, options.transfer_note_sha256);
     add_signature_field(document, device, key, options);

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <podofo/podofo.h>
 
+#include "pipeline/pdf_names.h"
 #include "signing/cms_check.h"
 #include "signing/revision_check.h"
 #include "signing/xmp_binding.h"
@@ -285,6 +286,10 @@ VerifyReport verify_pdf(std::string_view pdf, const VerifyOptions& options) {
   std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> trust(load_trust(options.trust_files, report.problems),
                                                                  X509_STORE_free);
   if (options.trust_files.empty()) report.problems.push_back("no trust store given (--trust): chains cannot be checked");
+  if (pdf_uses_name(pdf, "Encrypt")) {  // PoDoFo 0.9.8 crashes on damaged ones (pipeline/pdf_names.h)
+    report.problems.push_back("the PDF is encrypted: ZPE verifies signatures of unencrypted PDFs only");
+    return report;
+  }
   try {
     PdfMemDocument document;
     document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));

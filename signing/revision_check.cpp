@@ -196,6 +196,9 @@ std::string compare_revisions(PdfMemDocument& signed_doc, PdfMemDocument& final_
     return "incremental saving attack: the number of pages changed after signing";
   }
   for (int i = 0; i < final_doc.GetPageCount(); ++i) {
+    if (signed_doc.GetPage(i) == nullptr || final_doc.GetPage(i) == nullptr) {
+      return "incremental saving attack: page " + std::to_string(i + 1) + " cannot be read in both revisions";
+    }
     if (signed_doc.GetPage(i)->GetObject()->Reference() != final_doc.GetPage(i)->GetObject()->Reference()) {
       return "incremental saving attack: page " + std::to_string(i + 1) + " was swapped after signing";
     }

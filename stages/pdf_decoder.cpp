@@ -16,6 +16,7 @@
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
+#include "pipeline/pdf_names.h"
 #include "stages/page_decoder.h"
 #include "stages/pdf_inspection.h"
 
@@ -151,7 +152,8 @@ Status decode_pdf_pages(std::string_view bytes, const DecodeLimits& limits, cons
     return pdf_problem("cannot be opened as a PDF" + poppler_detail() +
                        " — the file is damaged or incomplete; ask the sender for an intact copy or scan the paper");
   }
-  if (document->is_locked() || document->is_encrypted()) {
+  // Poppler may repair a file around a damaged /Encrypt that PoDoFo (inspect_pdf) would crash on.
+  if (document->is_locked() || document->is_encrypted() || pdf_uses_name(bytes, "Encrypt")) {
     return pdf_problem("is an encrypted (password-protected) PDF — ask the sender for an unprotected copy");
   }
   if (auto clean = refuse_active_content(bytes, *document); !clean) return clean;

@@ -5,6 +5,8 @@
 
 #include <podofo/podofo.h>
 
+#include "pipeline/pdf_names.h"
+
 namespace zpe {
 
 namespace {
@@ -55,6 +57,7 @@ PdfInspection inspect_pdf(std::string_view pdf_bytes, int pages) {
   PdfInspection out;
   out.image_dpi.assign(static_cast<size_t>(std::max(pages, 0)), 0);
   std::vector<int>& dpi = out.image_dpi;
+  if (pdf_uses_name(pdf_bytes, "Encrypt")) return out;  // PoDoFo 0.9.8 crashes on damaged ones (pipeline/pdf_names.h)
   try {
     PoDoFo::PdfMemDocument doc;
     doc.LoadFromBuffer(pdf_bytes.data(), static_cast<long>(pdf_bytes.size()));
