@@ -19,6 +19,7 @@ struct NamedFile {
   const char* key;  // where it sits in the config, as a JSON pointer
   bool required;    // the pipeline cannot run without it
   const char* if_missing;
+  bool empty_switches_off = false;  // "" is a valid value that uses no file
 };
 
 constexpr NamedFile kNamedFiles[] = {
@@ -27,6 +28,8 @@ constexpr NamedFile kNamedFiles[] = {
     {"/egvp/inbound/code_lists", true, "install zpe's data/xjustiz/ or set the key"},
     {"/stages/ocr/pdf_font", true, "apt install libtesseract5"},
     {"/stages/ocr/icc_profile", true, "apt install icc-profiles-free"},
+    {"/stages/ocr/grey_icc_profile", true, "apt install icc-profiles-free, or set it to \"\" (sRGB for every document)",
+     true},
     {"/stages/route/registry", false,
      "every document goes to CLEARING until a case registry is there (zpe registry import)"},
 };
@@ -65,6 +68,10 @@ int print_paths(const GlobalOptions& options) {
   int missing_required = 0;
   for (const auto& file : kNamedFiles) {
     const auto configured = configured_value(env->config, file);
+    if (configured.empty() && file.empty_switches_off) {
+      std::printf("%s = \"\" (not used)\n", key_name(file).c_str());
+      continue;
+    }
     const auto resolved = resolve_settings_path(configured, settings);
     std::error_code error;
     const bool found = std::filesystem::exists(resolved, error);

@@ -28,6 +28,7 @@ using nlohmann::json;
 
 constexpr const char* kDefaultFont = "/usr/share/tesseract-ocr/5/tessdata/pdf.ttf";
 constexpr const char* kDefaultIcc = "/usr/share/color/icc/sRGB.icc";
+constexpr const char* kDefaultGreyIcc = "/usr/share/color/icc/Gray.icc";
 
 double round_to_tenths(double value) { return std::round(value * 10.0) / 10.0; }
 
@@ -40,6 +41,7 @@ struct JobSettings {
   double min_confidence = 60;
   std::string font_file;
   std::string icc_profile;
+  std::string grey_icc_profile;
 };
 
 // Tesseract language names: letters, digits, '_' and '+' between several ("deu+eng").
@@ -58,12 +60,14 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   auto threshold = integer_setting(settings, "min_confidence", static_cast<int64_t>(defaults.min_confidence), 0, 100);
   auto font = string_setting(settings, "pdf_font", defaults.font_file);
   auto icc = string_setting(settings, "icc_profile", defaults.icc_profile);
+  auto grey_icc = string_setting(settings, "grey_icc_profile", defaults.grey_icc_profile);
   auto bilevel = boolean_setting(settings, "bilevel_text_pages", defaults.bilevel_text_pages);
   auto codec_name = string_setting(settings, "bilevel_codec", bilevel_codec_name(defaults.bilevel_codec));
   auto codec = codec_name ? bilevel_codec_named(*codec_name) : fail(codec_name.error());
   for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
                             threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
-                            icc ? nullptr : &icc.error(), bilevel ? nullptr : &bilevel.error(),
+                            icc ? nullptr : &icc.error(), grey_icc ? nullptr : &grey_icc.error(),
+                            bilevel ? nullptr : &bilevel.error(),
                             codec ? nullptr : &codec.error()}) {
     if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
   }
@@ -78,6 +82,7 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   out.min_confidence = static_cast<double>(*threshold);
   out.font_file = *font;
   out.icc_profile = *icc;
+  out.grey_icc_profile = *grey_icc;
   return out;
 }
 
@@ -182,8 +187,12 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
     }
   }
   OcrEngine* engine = engines[0];
-  auto pdf = SearchablePdf::create({file, received_at(context.record), settings.font_file, settings.icc_profile});
-  if (!pdf) return stage_failure(FailureKind::kFinal, "ocr: " + pdf.error().message + " — check [stages.ocr] pdf_font / icc_profile");
+  auto pdf = SearchablePdf::create(
+      {file, received_at(context.record), settings.font_file, settings.icc_profile, settings.grey_icc_profile});
+  if (!pdf) {
+    return stage_failure(FailureKind::kFinal,
+                         "ocr: " + pdf.error().message + " — check [stages.ocr] pdf_font / icc_profile / grey_icc_profile");
+  }
 
   // Each page is recognised and its PDF image encoded on one of the lanes; the PDF, the
   // text blobs and the ALTO are then put together in page order.
@@ -311,7 +320,7 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_ocr_stage(const nlohmann::json& settings) {
-  const JobSettings builtin{"deu", 80, true, BilevelCodec::kJbig2, 60, kDefaultFont, kDefaultIcc};
+  const JobSettings builtin{"deu", 80, true, BilevelCodec::kJbig2, 60, kDefaultFont, kDefaultIcc, kDefaultGreyIcc};
   auto defaults = read_settings(settings, builtin);
   if (!defaults) return fail(defaults.error());
   auto tessdata = string_setting(settings, "tessdata_dir", "");

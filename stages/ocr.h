@@ -38,7 +38,7 @@
 // bilevel_text_pages (true: grey/colour text-on-white pages may be stored bilevel),
 // bilevel_codec ("jbig2": lossless JBIG2 generic region, or "g4": CCITT G4, for 1-bit and
 // thresholded pages),
-// pdf_font, icc_profile (see config/zpe.toml); tessdata_dir (Tesseract's default when absent).
+// pdf_font, icc_profile, grey_icc_profile (see config/zpe.toml); tessdata_dir (Tesseract's default when absent).
 #pragma once
 
 #include <memory>

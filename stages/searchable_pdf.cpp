@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include <leptonica/allheaders.h>
@@ -160,6 +161,10 @@ std::string describe(const PoDoFo::PdfError& error) {
 struct SearchablePdf::Document {
   PoDoFo::PdfMemDocument pdf;
   PdfObject* font = nullptr;  // the Type0 font every page uses
+  std::string srgb_icc;       // the profiles' bytes; the OutputIntent is added by finish()
+  std::string grey_icc;       // empty: none configured
+  std::string grey_icc_name;  // its file name, for the OutputIntent's /Info
+  bool colour = false;        // a page with three components was added
 };
 
 SearchablePdf::SearchablePdf(std::unique_ptr<Document> document) : document_(std::move(document)) {}
@@ -225,15 +230,22 @@ PdfObject* add_glyphless_font(PoDoFo::PdfMemDocument& pdf, const std::string& tt
   return font;
 }
 
-void add_output_intent(PoDoFo::PdfMemDocument& pdf, const std::string& icc) {
+// The OutputIntent: sRGB (a registered condition) or, for a document without colour, the
+// grey profile as a custom condition named by its file.
+void add_output_intent(PoDoFo::PdfMemDocument& pdf, const std::string& icc, bool grey, const std::string& grey_name) {
   PdfObject* profile = stream_object(pdf, icc, true);
-  profile->GetDictionary().AddKey(PdfName("N"), number(3));
+  profile->GetDictionary().AddKey(PdfName("N"), number(grey ? 1 : 3));
   PdfObject* intent = pdf.GetObjects().CreateObject("OutputIntent");
   PdfDictionary& i = intent->GetDictionary();
   i.AddKey(PdfName("S"), PdfName("GTS_PDFA1"));
-  i.AddKey(PdfName("OutputConditionIdentifier"), PdfString("sRGB IEC61966-2.1"));
-  i.AddKey(PdfName("RegistryName"), PdfString("http://www.color.org"));
-  i.AddKey(PdfName("Info"), PdfString("sRGB IEC61966-2.1"));
+  if (grey) {
+    i.AddKey(PdfName("OutputConditionIdentifier"), PdfString("Custom"));
+    i.AddKey(PdfName("Info"), PdfString(grey_name));
+  } else {
+    i.AddKey(PdfName("OutputConditionIdentifier"), PdfString("sRGB IEC61966-2.1"));
+    i.AddKey(PdfName("RegistryName"), PdfString("http://www.color.org"));
+    i.AddKey(PdfName("Info"), PdfString("sRGB IEC61966-2.1"));
+  }
   i.AddKey(PdfName("DestOutputProfile"), profile->Reference());
   PdfArray intents;
   intents.push_back(intent->Reference());
@@ -331,10 +343,16 @@ Result<std::unique_ptr<SearchablePdf>> SearchablePdf::create(const SearchablePdf
   auto icc = read_whole_file(info.icc_profile);
   if (!icc) return fail(ErrorKind::kIOError, "cannot read the sRGB ICC profile " + info.icc_profile);
   auto document = std::make_unique<Document>();
+  document->srgb_icc = std::move(*icc);
+  if (!info.grey_icc_profile.empty()) {
+    auto grey = read_whole_file(info.grey_icc_profile);
+    if (!grey) return fail(ErrorKind::kIOError, "cannot read the grey ICC profile " + info.grey_icc_profile);
+    document->grey_icc = std::move(*grey);
+    document->grey_icc_name = std::filesystem::path(info.grey_icc_profile).filename().string();
+  }
   try {
     document->pdf.SetPdfVersion(PoDoFo::ePdfVersion_1_7);
     set_metadata(document->pdf, info);
-    add_output_intent(document->pdf, *icc);
     document->font = add_glyphless_font(document->pdf, *font);
   } catch (const PoDoFo::PdfError& error) {
     return fail(ErrorKind::kInternal, "cannot start the PDF (" + describe(error) + ")");
@@ -353,6 +371,7 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
   try {
     PoDoFo::PdfPage* page = document_->pdf.CreatePage(PoDoFo::PdfRect(0.0, 0.0, width_pt, height_pt));
     PdfObject* xobject = add_image(document_->pdf, image);
+    if (image.components == 3) document_->colour = true;
     PdfDictionary& resources = page->GetResources()->GetDictionary();
     PdfDictionary xobjects;
     xobjects.AddKey(PdfName("Im0"), xobject->Reference());
@@ -374,6 +393,8 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
 Result<std::string> SearchablePdf::finish() {
   if (pages_ == 0) return fail(ErrorKind::kInvalidInput, "a PDF needs at least one page");
   try {
+    const bool grey = !document_->colour && !document_->grey_icc.empty();
+    add_output_intent(document_->pdf, grey ? document_->grey_icc : document_->srgb_icc, grey, document_->grey_icc_name);
     PoDoFo::PdfRefCountedBuffer buffer;
     PoDoFo::PdfOutputDevice device(&buffer);
     document_->pdf.Write(&device);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/durable_file.h"
 #include "stages/testing_page_images.h"
 #include "stages/testing_pdf_checks.h"
 
@@ -133,6 +134,57 @@ TEST_F(SearchablePdfTest, SearchablePdf_StoresBilevelAsG4AndGreyAndColourAsJpeg)
   pixCountPixels(bilevel_.get(), &original_black, nullptr);
   pixCountPixels(back.get(), &rendered_black, nullptr);
   EXPECT_NEAR(rendered_black, original_black, original_black * 0.02);
+}
+
+// The profile's colour space (ICC header bytes 16..19) of the PDF's OutputIntent.
+std::string output_intent_space(const std::string& pdf) {
+  PoDoFo::PdfMemDocument document;
+  document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
+  const PoDoFo::PdfObject* intents = document.GetCatalog()->GetIndirectKey("OutputIntents");
+  if (intents == nullptr || !intents->IsArray() || intents->GetArray().size() != 1) return "not one intent";
+  const PoDoFo::PdfObject* intent = document.GetObjects().GetObject(intents->GetArray()[0].GetReference());
+  return testing::stream_text(intent->GetIndirectKey("DestOutputProfile")).substr(16, 4);
+}
+
+TEST_F(SearchablePdfTest, SearchablePdf_GreyOutputIntentUnlessAPageIsInColour) {
+  SearchablePdfInfo with_grey = info();
+  with_grey.grey_icc_profile = "/usr/share/color/icc/Gray.icc";
+  auto build_with = [&](const SearchablePdfInfo& settings, const std::vector<Pix*>& images) {
+    auto pdf = SearchablePdf::create(settings);
+    EXPECT_TRUE(pdf) << pdf.error().message;
+    for (Pix* image : images) EXPECT_TRUE((*pdf)->add_page(*pdf_page_image(image, 75, 300, 300), text_));
+    return *(*pdf)->finish();
+  };
+  const std::string grey = build_with(with_grey, {bilevel_.get(), grey_.get()});
+  EXPECT_EQ(output_intent_space(grey), "GRAY");
+  EXPECT_TRUE(testing::pdfa_problems(grey).empty()) << testing::pdfa_problems(grey).front();
+  const std::string srgb = build_with(info(), {bilevel_.get(), grey_.get()});
+  EXPECT_EQ(output_intent_space(srgb), "RGB ");
+  EXPECT_LT(grey.size() + 1500, srgb.size()) << "the grey profile saves the sRGB profile's 2 KB";
+
+  const std::string colour = build_with(with_grey, {bilevel_.get(), colour_.get()});
+  EXPECT_EQ(output_intent_space(colour), "RGB ") << "a colour page needs the RGB output intent";
+  EXPECT_TRUE(testing::pdfa_problems(colour).empty()) << testing::pdfa_problems(colour).front();
+}
+
+TEST_F(SearchablePdfTest, SearchablePdf_PdfaCheckerRefusesDeviceRgbUnderAGreyIntent) {
+  // What the rule above prevents, built by hand: a colour page under the grey profile.
+  PoDoFo::PdfMemDocument document;
+  const std::string rgb = build({colour_.get()}, text_);
+  document.LoadFromBuffer(rgb.data(), static_cast<long>(rgb.size()));
+  const PoDoFo::PdfObject* intents = document.GetCatalog()->GetIndirectKey("OutputIntents");
+  PoDoFo::PdfObject* intent = document.GetObjects().GetObject(intents->GetArray()[0].GetReference());
+  PoDoFo::PdfObject* profile = intent->GetIndirectKey("DestOutputProfile");
+  auto grey_icc = read_whole_file("/usr/share/color/icc/Gray.icc");
+  ASSERT_TRUE(grey_icc);
+  profile->GetStream()->Set(grey_icc->data(), static_cast<PoDoFo::pdf_long>(grey_icc->size()));
+  profile->GetDictionary().AddKey(PoDoFo::PdfName("N"), static_cast<PoDoFo::pdf_int64>(1));
+  PoDoFo::PdfRefCountedBuffer buffer;
+  PoDoFo::PdfOutputDevice device(&buffer);
+  document.Write(&device);
+  const auto problems = testing::pdfa_problems(std::string(buffer.GetBuffer(), device.GetLength()));
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems.front().find("DeviceRGB under a GRAY output intent"), std::string::npos) << problems.front();
 }
 
 TEST_F(SearchablePdfTest, SearchablePdf_IsDeterministic) {

@@ -116,14 +116,25 @@ inline std::vector<std::string> pdfa_problems(const std::string& pdf) {
   }
   const PoDoFo::PdfObject* intents = catalog->GetIndirectKey("OutputIntents");
   bool has_intent = false;
+  std::string intent_space;  // the output profile's colour space: "GRAY", "RGB " (ICC header bytes 16..19)
   if (intents != nullptr && intents->IsArray()) {
     for (const auto& entry : intents->GetArray()) {
       const PoDoFo::PdfObject* intent = entry.IsReference() ? loaded.GetObjects().GetObject(entry.GetReference()) : &entry;
       if (intent == nullptr || !intent->IsDictionary()) continue;
       const PoDoFo::PdfObject* s = intent->GetDictionary().GetKey("S");
       const PoDoFo::PdfObject* profile = intent->GetIndirectKey("DestOutputProfile");
-      has_intent |= s != nullptr && s->IsName() && s->GetName().GetName() == "GTS_PDFA1" && profile != nullptr &&
-                    profile->HasStream() && stream_text(profile).size() > 128;
+      const bool pdfa = s != nullptr && s->IsName() && s->GetName().GetName() == "GTS_PDFA1" && profile != nullptr &&
+                        profile->HasStream() && stream_text(profile).size() > 128;
+      if (!pdfa) continue;
+      has_intent = true;
+      const std::string icc = stream_text(profile);
+      intent_space = icc.substr(16, 4);
+      const PoDoFo::PdfObject* n = profile->GetDictionary().GetKey("N");
+      const int64_t components = n != nullptr && n->IsNumber() ? n->GetNumber() : 0;
+      if ((intent_space == "GRAY" && components != 1) || (intent_space == "RGB " && components != 3)) {
+        problems.push_back("the output profile's /N " + std::to_string(components) + " does not match its colour space " +
+                           intent_space);
+      }
     }
   }
   if (!has_intent) problems.push_back("no OutputIntent /GTS_PDFA1 with a DestOutputProfile");
@@ -133,6 +144,13 @@ inline std::vector<std::string> pdfa_problems(const std::string& pdf) {
     const PoDoFo::PdfDictionary& d = object->GetDictionary();
     for (const char* forbidden : {"JS", "JavaScript", "Encrypt"}) {
       if (d.HasKey(forbidden)) problems.push_back("object " + object->Reference().ToString() + " has /" + forbidden);
+    }
+    // PDF/A-2 6.2.4.3: DeviceRGB only with an RGB output intent (DeviceGray with any).
+    const PoDoFo::PdfObject* space = d.GetKey("ColorSpace");
+    if (has_intent && intent_space != "RGB " && space != nullptr && space->IsName() &&
+        space->GetName().GetName() == "DeviceRGB") {
+      problems.push_back("object " + object->Reference().ToString() + " uses DeviceRGB under a " + intent_space +
+                         " output intent");
     }
     const PoDoFo::PdfObject* type = d.GetKey("Type");
     if (type != nullptr && type->IsName() && type->GetName().GetName() == "FontDescriptor") {
