@@ -104,9 +104,20 @@ TEST(PageCheckpoints, OcrWorkerKilledMidDocumentRecognisesOnlyTheRemainingPages)
   ASSERT_TRUE(wait_until([&] { return settled(home, 1); }, 300s)) << home.log("run");
   const std::string id = home.list_json()[0]["document_id"];
   const json resumed = show(home, id);
-  int ocr_runs = 0;
-  for (const auto& r : resumed["stage_runs"]) ocr_runs += r["stage"] == "ocr";
-  EXPECT_EQ(ocr_runs, 2) << "the killed attempt and the one that finished";
+  // The killed attempt's lease ran out ("lost"), then one attempt finished. On a loaded
+  // machine a retry's lease can run out too (4 s without a heartbeat in the test config):
+  // every run before the last must be "lost", none may have failed.
+  std::vector<std::string> ocr_outcomes;
+  for (const auto& r : resumed["stage_runs"]) {
+    if (r["stage"] == "ocr") ocr_outcomes.push_back(r.value("outcome", ""));
+  }
+  ASSERT_GE(ocr_outcomes.size(), 2u) << resumed["stage_runs"].dump();
+  EXPECT_EQ(ocr_outcomes.back(), "done") << resumed["stage_runs"].dump();
+  for (size_t i = 0; i + 1 < ocr_outcomes.size(); ++i) {
+    EXPECT_EQ(ocr_outcomes[i], "lost") << "run " << i + 1 << ": " << resumed["stage_runs"].dump() << "\n"
+                                       << home.log("run");
+  }
+  if (ocr_outcomes.size() > 2) std::printf("[ INFO     ] %zu ocr runs: %s\n", ocr_outcomes.size(), resumed["stage_runs"].dump().c_str());
   // The retry took every recorded page from its checkpoint and recognised only the others.
   std::smatch took;
   const std::string log = home.log("run");
