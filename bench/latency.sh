@@ -16,6 +16,7 @@
 # build, for a before/after figure). Uses a fresh home under bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 count="${1:-20}"
 zpe="${ZPE_BIN:-$PWD/build/zpe}"
 [ -x "$zpe" ] || { echo "latency: $zpe is missing — build first (scripts/build.sh)" >&2; exit 2; }
@@ -41,14 +42,7 @@ if [ "${#picked[@]}" -lt $((count + 1)) ]; then
 fi
 
 # A TEST signing key (B-B, no timestamp authority), as in the demo; no web server.
-bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
-cat > "$home/bench.toml" <<TOML
-[stages.sign]
-key = "pem:$home/test-ca/signer.key"
-certificate = "$home/test-ca/signer.pem"
-[web]
-enabled = false
-TOML
+bench_home "$home"
 
 ZPE_LOG_LEVEL=info "$zpe" --home "$home" --config "$home/bench.toml" run >"$home/run.log" 2>&1 &
 run_pid=$!

@@ -14,6 +14,7 @@
 # (ZPE_BIN=/path/to/zpe measures another); builds nothing: run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 letter_pages=${1:-300}
 long_pages=${2:-200}
 zpe="${ZPE_BIN:-$PWD/build/zpe}"
@@ -32,21 +33,10 @@ gen="$out/generated"
 /usr/bin/python3 bench/throughput.py corpus "$out/corpus" "$gen/letters" "$letter_pages" "$gen/long" "$long_pages"
 
 home="$out/zpe-home"
-mkdir -p "$home/inbox/default" "$home/registry"
+bench_home "$home"
 { cat "$gen/letters-registry.csv"; tail -n +2 "$gen/long-registry.csv"; } >"$home/registry/cases.csv"
-bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
-cat >"$home/bench.toml" <<TOML
-[stages.sign]
-key = "pem:$home/test-ca/signer.key"
-certificate = "$home/test-ca/signer.pem"
-[web]
-enabled = false
-TOML
 mapfile -t files < <(find "$out/corpus/letters" "$out/corpus/long" -type f ! -name '*.truth.json' | sort)
-for f in "${files[@]}"; do
-  cp "$f" "$home/inbox/default/.$(basename "$f").part"
-  mv "$home/inbox/default/.$(basename "$f").part" "$home/inbox/default/$(basename "$f")"
-done
+drop_into_inbox "$home" "${files[@]}"
 echo "rss_flatness: zpe run --until-idle on ${#files[@]} files"
 ZPE_LOG_LEVEL=warn timeout 3700 "$zpe" --home "$home" --config "$home/bench.toml" run --until-idle --max-seconds 3600 \
   >"$out/zpe-run.log" 2>&1 &

@@ -7,24 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src="${1:-samples/letters}"
+source bench/lib.sh
 home="$PWD/bench/results/home-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$home/inbox/default" "$home/registry"
-cp samples/case_registry.csv "$home/registry/cases.csv"
 # A TEST signing key (B-B, no timestamp authority), as in the demo.
-bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
-cat > "$home/bench.toml" <<TOML
-[stages.sign]
-key = "pem:$home/test-ca/signer.key"
-certificate = "$home/test-ca/signer.pem"
-# The bench measures the pipeline; the clearing station's web server is not part of it.
-[web]
-enabled = false
-TOML
+bench_home "$home"
+cp samples/case_registry.csv "$home/registry/cases.csv"
 n=0
 for f in "$src"/*; do
   case "$f" in *.truth.json|*.json) continue ;; esac
-  cp "$f" "$home/inbox/default/.$(basename "$f").part"
-  mv "$home/inbox/default/.$(basename "$f").part" "$home/inbox/default/$(basename "$f")"
+  drop_into_inbox "$home" "$f"
   n=$((n + 1))
 done
 echo "bench: $n files from $src, $(nproc) cores"

@@ -21,6 +21,7 @@
 # ocrmypdf, tesseract-ocr, libtiff-tools, poppler-utils (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 if [ "$quick" = 1 ]; then letter_pages=20; long_pages=30; latency_n=5; else letter_pages=100; long_pages=200; latency_n=20; fi
@@ -51,20 +52,9 @@ mapfile -t files < <(find "$out/corpus/letters" "$out/corpus/long" -type f ! -na
 
 # ---- (a) zpe run --until-idle -----------------------------------------------------------
 home="$out/zpe-home"
-mkdir -p "$home/inbox/default" "$home/registry"
+bench_home "$home"
 { cat "$gen/letters-registry.csv"; tail -n +2 "$gen/long-registry.csv"; } >"$home/registry/cases.csv"
-bash scripts/make-test-ca.sh "$home/test-ca" >/dev/null
-cat >"$home/bench.toml" <<TOML
-[stages.sign]
-key = "pem:$home/test-ca/signer.key"
-certificate = "$home/test-ca/signer.pem"
-[web]
-enabled = false
-TOML
-for f in "${files[@]}"; do
-  cp "$f" "$home/inbox/default/.$(basename "$f").part"
-  mv "$home/inbox/default/.$(basename "$f").part" "$home/inbox/default/$(basename "$f")"
-done
+drop_into_inbox "$home" "${files[@]}"
 echo "throughput: (a) zpe run --until-idle on ${#files[@]} files"
 start=$(now)
 ZPE_LOG_LEVEL=warn timeout 3700 "$zpe" --home "$home" --config "$home/bench.toml" run --until-idle --max-seconds 3600 \
