@@ -11,12 +11,13 @@ bench/eval_ocr.py's CER only.
   throughput.py rss ROOT_PID OUT_JSON
       Samples VmHWM of ROOT_PID and its descendants every 0.2 s until ROOT_PID ends.
   throughput.py rss-series ROOT_PID JOBS_DB OUT_JSON
-      Every second until ROOT_PID ends: VmRSS and VmHWM of each process below it, and the
-      pages of documents that reached a terminal state (from the job store), for
-      bench/rss_flatness.sh.
+      Every second until ROOT_PID ends: VmRSS, VmHWM and CPU seconds (user + system, all
+      threads) of each process below it, and the pages of documents that reached a terminal
+      state (from the job store), for bench/rss_flatness.sh.
   throughput.py rss-table SERIES_JSON STEP_PAGES
-      The table of bench/rss_flatness.sh: per process, RSS and peak RSS each time another
-      STEP_PAGES pages were finished, and at the end.
+      The tables of bench/rss_flatness.sh: per process, RSS and peak RSS each time another
+      STEP_PAGES pages were finished, and at the end; then CPU seconds per process and per
+      role (a restarted worker's processes add up) with CPU ms per finished page.
   throughput.py report RESULTS_DIR QUICK
       Reads everything the run wrote and prints the table (also results.md, results.json).
 """
@@ -153,10 +154,11 @@ def rss_series(root, jobs_db, out_json):
                 with open(f"/proc/{pid}/status") as f:
                     fields = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in f)
                               if k in ("VmRSS", "VmHWM")}
-            except (OSError, ValueError):
+                cpu_s = cpu_seconds(pid)
+            except (OSError, ValueError, IndexError):
                 continue
             if cmd:
-                processes[f"{pid} {process_role(cmd)}"] = [fields.get("VmRSS", 0), fields.get("VmHWM", 0)]
+                processes[f"{pid} {process_role(cmd)}"] = [fields.get("VmRSS", 0), fields.get("VmHWM", 0), cpu_s]
         if pages is not None:
             samples.append({"t": round(time.time() - started, 1), "pages": pages, "kb": processes})
         time.sleep(1.0)
@@ -164,10 +166,20 @@ def rss_series(root, jobs_db, out_json):
         json.dump(samples, f)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of all threads of PID (fields 14 and 15 of /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        after_name = f.read().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / CLOCK_TICKS
+
+
 def process_role(cmd):
     """'worker ocr', 'dispatcher', ... from a zpe command line; the command otherwise."""
     parts = cmd.split()
-    if not parts or os.path.basename(parts[0]) != "zpe":
+    if not parts or not os.path.basename(parts[0]).startswith("zpe"):  # ZPE_BIN may be a renamed copy
         return os.path.basename(parts[0]) if parts else "?"
     if "worker" in parts:
         at = parts.index("worker")
@@ -203,6 +215,21 @@ def rss_table(series_json, step):
             cells.append(f"{kb[0] // 1024} / {kb[1] // 1024}" if kb else "–")
         peak = max((s["kb"][name][1] for s in samples if name in s["kb"]), default=0)
         lines.append(f"| {name.split(' ', 1)[1]} (pid {name.split()[0]}) | " + " | ".join(cells) + f" | {peak // 1024} |")
+    # CPU: the last sample of each process (a process's CPU only grows; one that ended between
+    # samples loses at most its last second).
+    cpu = {name: max((s["kb"][name][2] for s in samples if name in s["kb"] and len(s["kb"][name]) > 2), default=None)
+           for name in names}
+    if total > 0 and any(v is not None for v in cpu.values()):
+        roles = {}
+        for name, seconds in cpu.items():
+            if seconds is not None:
+                roles[name.split(" ", 1)[1]] = roles.get(name.split(" ", 1)[1], 0.0) + seconds
+        all_cpu = sum(roles.values())
+        lines += ["", f"CPU seconds (user + system) by role over the run, and CPU ms per finished page ({total} pages)",
+                  "", "| role | CPU s | ms/page | share |", "|---|---:|---:|---:|"]
+        for role, seconds in sorted(roles.items(), key=lambda kv: -kv[1]):
+            lines.append(f"| {role} | {seconds:.1f} | {1000 * seconds / total:.0f} | {100 * seconds / all_cpu:.1f} % |")
+        lines.append(f"| all | {all_cpu:.1f} | {1000 * all_cpu / total:.0f} | 100 % |")
     print("\n".join(lines))
 
 
