@@ -241,13 +241,17 @@ PixPtr PageGeometry::turned_upright_by_osd(Pix* page, json& transforms) {
   PixPtr grey = grey_of(page);
   if (!grey) return nullptr;
   keep_openmp_on_this_thread();
-  osd_->SetImage(grey.get());
-  osd_->SetSourceResolution(std::max(70, pixGetXRes(page)));
   int orient_deg = 0;
   float orient_conf = 0, script_conf = 0;
   const char* script = nullptr;
-  const bool found = osd_->DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
-  osd_->Clear();
+  bool found = false;
+  {
+    const std::lock_guard lock(osd_mutex_);
+    osd_->SetImage(grey.get());
+    osd_->SetSourceResolution(std::max(70, pixGetXRes(page)));
+    found = osd_->DetectOrientationScript(&orient_deg, &orient_conf, &script, &script_conf);
+    osd_->Clear();
+  }
   if (!found || orient_deg % 360 == 0 || orient_conf < settings_.min_orientation_confidence) return nullptr;
   // orient_deg is how far the text is turned clockwise; turning the page on by the rest
   // of a full turn puts it upright.
@@ -311,9 +315,15 @@ void PageGeometry::remove_speckles(WorkingPage& page, json& transforms) {
 }
 
 Result<NormalisedPage> PageGeometry::normalise(Pix* page, StepTimes* times) {
+  PixPtr copy(pixCopy(nullptr, page));
+  if (!copy) return fail(ErrorKind::kInternal, "cannot copy the page image");
+  return normalise(std::move(copy), times);
+}
+
+Result<NormalisedPage> PageGeometry::normalise(PixPtr page, StepTimes* times) {
   NormalisedPage out;
-  WorkingPage work{PixPtr(pixCopy(nullptr, page)), nullptr};
-  if (!work.image) return fail(ErrorKind::kInternal, "cannot copy the page image");
+  if (!page) return fail(ErrorKind::kInternal, "no page image");
+  WorkingPage work{std::move(page), nullptr};
   StepTimes unused;
   StepTimes& steps = times != nullptr ? *times : unused;
   if (settings_.crop_borders) steps.time("crop", [&] { crop_dark_borders(work, out.transforms); });

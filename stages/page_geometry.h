@@ -7,11 +7,13 @@
 // document's record says exactly what was done to each page (BSI TR-RESISCAN: the original
 // stays untouched, every transformation is recorded). The input PIX is never modified.
 //
-// One PageGeometry per thread of the prepare stage (each loads the OSD model once); not
-// thread-safe: normalise() is called from one thread at a time.
+// One PageGeometry serves every page thread of the prepare stage: normalise() may run on
+// several threads at once. It loads the OSD model once (about 50 MB) and lets one thread at a
+// time use it: only the pages Leptonica's fast text-line test is unsure of go to OSD.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -64,6 +66,10 @@ class PageGeometry {
   // `times` (optional) gets the wall time of each step: crop, orientation (the fast
   // text-line test), orientation_osd (only pages that test is unsure of), deskew, despeckle.
   Result<NormalisedPage> normalise(Pix* page, StepTimes* times = nullptr);
+  // The same on a page the caller hands over: no working copy is made (no step changes a
+  // page in place; each makes a new one), and the page is freed as soon as the first step
+  // replaces it, so a colour A4 page (35 MB) is held once less per page thread.
+  Result<NormalisedPage> normalise(PixPtr page, StepTimes* times = nullptr);
 
  private:
   struct WorkingPage;  // the page and its bilevel form, shared by the steps (page_geometry.cpp)
@@ -76,6 +82,7 @@ class PageGeometry {
   void remove_speckles(WorkingPage& page, nlohmann::json& transforms);
 
   GeometrySettings settings_;
+  std::mutex osd_mutex_;  // guards osd_'s use: one page at a time
   std::unique_ptr<tesseract::TessBaseAPI> osd_;
   std::string init_error_;
 };

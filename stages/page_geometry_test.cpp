@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
@@ -92,6 +94,56 @@ TEST(PageGeometry, PageGeometry_TurnsPagesRotatedBy90_180_270Upright) {
   std::printf("FIGURE orientation: %d of %d pages (0/90/180/270°) upright after correction = %.1f%%\n", correct, total,
               rate * 100);
   EXPECT_GE(rate, 0.99);
+}
+
+// The prepare stage hands its page over (no working copy): the result is the same as on a
+// copy, pixel for pixel, and the caller's page, handed over, is what the steps began with.
+TEST(PageGeometry, PageGeometry_HandedOverPageGivesTheSameResultAsACopy) {
+  PageGeometry geometry(GeometrySettings{}, "");
+  ASSERT_TRUE(geometry.init_error().empty()) << geometry.init_error();
+  const auto pages = testing::sample_pages();
+  for (std::size_t i = 0; i < pages.size() && i < 4; ++i) {
+    PixPtr scan = framed(testing::skewed(pages[i].image.get(), 2.0 + pages[i].truth_ccw_deg).get(),
+                         pixGetDepth(pages[i].image.get()) == 1 ? 1 : 0);
+    auto copied = geometry.normalise(scan.get());
+    auto handed = geometry.normalise(PixPtr(pixClone(scan.get())));
+    ASSERT_TRUE(copied && handed);
+    EXPECT_EQ(handed->transforms, copied->transforms) << pages[i].name;
+    l_int32 same = 0;
+    pixEqual(handed->image.get(), copied->image.get(), &same);
+    EXPECT_TRUE(same) << pages[i].name;
+  }
+  EXPECT_FALSE(geometry.normalise(PixPtr()));
+}
+
+// The prepare stage's page threads share one PageGeometry (one orientation model): two
+// threads turning pages upright at once, every page turned, so every page goes to OSD, get
+// exactly what one thread gets.
+TEST(PageGeometry, PageGeometry_TwoThreadsShareTheOrientationModel) {
+  PageGeometry geometry(GeometrySettings{.deskew = false, .despeckle = false}, "");
+  ASSERT_TRUE(geometry.init_error().empty()) << geometry.init_error();
+  const auto pages = testing::sample_pages();
+  std::vector<PixPtr> scans;
+  for (std::size_t i = 0; i < pages.size() && scans.size() < 8; ++i) {
+    scans.push_back(testing::turned(pages[i].image.get(), 1 + static_cast<int>(i % 3)));
+  }
+  std::vector<std::string> alone(scans.size()), together(scans.size());
+  const auto normalise = [&](std::size_t i, std::vector<std::string>& out) {
+    auto page = geometry.normalise(scans[i].get());
+    out[i] = page ? page->transforms.dump() : "error: " + page.error().message;
+  };
+  for (std::size_t i = 0; i < scans.size(); ++i) normalise(i, alone);
+  std::vector<std::thread> threads;
+  for (std::size_t lane = 0; lane < 2; ++lane) {
+    threads.emplace_back([&, lane] {
+      for (std::size_t i = lane; i < scans.size(); i += 2) normalise(i, together);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (std::size_t i = 0; i < scans.size(); ++i) {
+    EXPECT_NE(alone[i].find("tesseract-osd"), std::string::npos) << "page " << i << " was not turned by OSD: " << alone[i];
+    EXPECT_EQ(together[i], alone[i]) << "page " << i;
+  }
 }
 
 TEST(PageGeometry, PageGeometry_CropsDarkScannerBorderAndKeepsTheInput) {

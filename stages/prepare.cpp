@@ -32,11 +32,8 @@ class PrepareStage final : public Stage {
  public:
   PrepareStage(DecodeLimits limits, GeometrySettings geometry, const std::string& tessdata_dir)
       : limits_(limits),
-        geometry_settings_(geometry),
-        tessdata_dir_(tessdata_dir),
-        version_("prepare/2 " + leptonica_version() + " poppler-" + poppler::version_string()) {
-    (void)this->geometry(0);  // load the orientation model as the worker starts, not with its first job
-  }
+        geometry_(geometry, tessdata_dir),  // loads the orientation model as the worker starts, not with its first job
+        version_("prepare/2 " + leptonica_version() + " poppler-" + poppler::version_string()) {}
 
   std::string_view name() const override { return "prepare"; }
   std::string version() const override { return version_; }
@@ -56,16 +53,15 @@ class PrepareStage final : public Stage {
 
  private:
   StageOutcome prepare(const StageContext& context);
-  // The page clean-up of thread `lane` (each has its own orientation model), made when
-  // first needed; its init_error() says when the model cannot be loaded.
-  PageGeometry& geometry(int lane);
-  StageValue<json> store_page(BlobAccess& blobs, const DecodedPage& page, int page_number, const std::string& file,
-                              PageGeometry& geometry, StepTimes& times);
+  // Frees page.image once converted: the clean-up then holds each page image only as long as
+  // it needs it.
+  StageValue<json> store_page(BlobAccess& blobs, DecodedPage& page, int page_number, const std::string& file,
+                              StepTimes& times);
 
   DecodeLimits limits_;
-  GeometrySettings geometry_settings_;
-  std::string tessdata_dir_;
-  std::vector<std::unique_ptr<PageGeometry>> geometries_;  // one per lane
+  // The page clean-up of every page thread (one orientation model, used by one page at a
+  // time); its init_error() says when the model cannot be loaded.
+  PageGeometry geometry_;
   std::string version_;
 };
 
@@ -77,22 +73,16 @@ json with_decode_transforms(const DecodedPage& page, json transforms) {
   return all;
 }
 
-PageGeometry& PrepareStage::geometry(int lane) {
-  while (static_cast<int>(geometries_.size()) <= lane) {
-    geometries_.push_back(std::make_unique<PageGeometry>(geometry_settings_, tessdata_dir_));
-  }
-  return *geometries_[lane];
-}
-
-StageValue<json> PrepareStage::store_page(BlobAccess& blobs, const DecodedPage& page, int page_number,
-                                          const std::string& file, PageGeometry& geometry, StepTimes& times) {
+StageValue<json> PrepareStage::store_page(BlobAccess& blobs, DecodedPage& page, int page_number,
+                                          const std::string& file, StepTimes& times) {
   const std::string where = file + ": page " + std::to_string(page_number);
   auto stored = times.time("convert", [&] { return to_storage_depth(page.image.get()); });
   if (!stored) {
     return stage_failure(FailureKind::kBadInput,
                          where + " cannot be converted (" + stored.error().message + ") — check the scanner output");
   }
-  auto upright = geometry.normalise(stored->get(), &times);
+  page.image.reset();
+  auto upright = geometry_.normalise(std::move(*stored), &times);
   if (!upright) return stage_failure(FailureKind::kFinal, where + ": " + upright.error().message + " — report to IT");
   Pix* prepared = upright->image.get();
   auto png = times.time("encode", [&] { return encode_png(prepared); });
@@ -116,12 +106,7 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
   const std::string file = source_file_name(context.record);
   auto threads = page_threads_setting(context.settings);
   if (!threads) return stage_failure(FailureKind::kFinal, "stage prepare: " + threads.error().message + " — correct the configuration");
-  std::vector<PageGeometry*> lanes;
-  for (int lane = 0; lane < *threads; ++lane) {
-    PageGeometry& made = geometry(lane);
-    if (!made.init_error().empty()) return stage_failure(FailureKind::kFinal, made.init_error());
-    lanes.push_back(&made);
-  }
+  if (!geometry_.init_error().empty()) return stage_failure(FailureKind::kFinal, geometry_.init_error());
   auto sha = required_string(context.record, {"original", "sha256"}, "prepare");
   if (!sha) return tl::unexpected(sha.error());
   auto bytes = read_blob(context.blobs, *sha, file + ": original");
@@ -145,10 +130,10 @@ StageOutcome PrepareStage::prepare(const StageContext& context) {
     const auto started = std::chrono::steady_clock::now();
     const int first_page = static_cast<int>(pages.size()) + 1;
     std::vector<json> entries(batch.size());
-    sink_failure = for_each_page(batch.size(), *threads, [&](std::size_t i, int lane) -> std::optional<StageFailure> {
+    sink_failure = for_each_page(batch.size(), *threads, [&](std::size_t i, int) -> std::optional<StageFailure> {
       const int number = first_page + static_cast<int>(i);
       auto entry = resumable.page(number - 1, *sha + " page " + std::to_string(number),
-                                  [&] { return store_page(blobs, batch[i], number, file, *lanes[lane], times); });
+                                  [&] { return store_page(blobs, batch[i], number, file, times); });
       if (!entry) return entry.error();
       entries[i] = std::move(*entry);
       return std::nullopt;
