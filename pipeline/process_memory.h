@@ -15,8 +15,8 @@
 // /proc/PID/status VmHWM): 256 MB kept: 25.8 s, 105 k faults, 298-344 MB peak over runs;
 // 64 MB: 26.2 s, 107 k faults, 298-306 MB; glibc's defaults: 33.1 s, 420 k faults, 309-317 MB;
 // 64 MB with arena_max=2: 35.6 s, 481 k faults, 301 MB. The rest of the peak is the working
-// set: about 108 MB idle (two OSD models), the original file held while its pages are decoded,
-// and each page thread's copies of its page.
+// set: the orientation (OSD) model (one per worker since bd6a0de, was one per page thread), the
+// original file held while its pages are decoded, and each page thread's copies of its page.
 #pragma once
 
 namespace zpe {
