@@ -220,17 +220,20 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
       if (!png) return tl::unexpected(png.error());
       auto pix = times.time("decode", [&] { return decode_image(*png); });
       if (!pix) return tl::unexpected(broken(page, "the stored page image cannot be decoded"));
+      std::string().swap(*png);
       const int dpi_y = page.dpi_y > 0 ? page.dpi_y : pixGetYRes(pix->get());
+      // The PDF's image first: then the page is handed to Tesseract, which keeps its own
+      // copy, and ours is freed while it recognises.
+      auto image = times.time("pdf_image", [&] { return store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y); });
+      if (!image) return tl::unexpected(broken(page, image.error().message));
+      images[i] = std::move(*image);
       if (engines[lane] != nullptr) {
-        auto recognised = times.time("recognise", [&] { return engines[lane]->recognise(pix->get(), dpi_y); });
+        auto recognised = times.time("recognise", [&] { return engines[lane]->recognise(std::move(*pix), dpi_y); });
         if (!recognised) return tl::unexpected(broken(page, recognised.error().message));
         texts[i] = std::move(*recognised);
       } else {
         texts[i] = std::move((**born_digital)[i]);
       }
-      auto image = times.time("pdf_image", [&] { return store_page_image(pix->get(), storage, page.dpi_x, page.dpi_y); });
-      if (!image) return tl::unexpected(broken(page, image.error().message));
-      images[i] = std::move(*image);
       if (!resumable.recording()) return json::object();
       return times.time("checkpoint", [&] { return save_ocr_page(blobs, texts[i], *images[i], where_of(page)); });
     };

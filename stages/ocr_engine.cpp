@@ -89,18 +89,22 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::load(const std::string& language, 
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(api), language));
 }
 
-Result<RecognisedPage> OcrEngine::recognise(Pix* pix, int dpi) {
+Result<RecognisedPage> OcrEngine::recognise(Pix* pix, int dpi) { return recognise(PixPtr(pixClone(pix)), dpi); }
+
+Result<RecognisedPage> OcrEngine::recognise(PixPtr pix, int dpi) {
+  if (!pix) return fail(ErrorKind::kInternal, "no page image");
   keep_openmp_on_this_thread();  // each page lane is its own thread
   tesseract::TessBaseAPI& api = api_->tesseract;
-  api.SetImage(pix);
+  api.SetImage(pix.get());  // Tesseract copies the page (its thresholder keeps its own)
+  RecognisedPage page;
+  page.width = pixGetWidth(pix.get());
+  page.height = pixGetHeight(pix.get());
+  pix.reset();
   api.SetSourceResolution(dpi > 0 ? dpi : 300);
   if (api.Recognize(nullptr) != 0) {
     api.Clear();
     return fail(ErrorKind::kInternal, "Tesseract could not process the page");
   }
-  RecognisedPage page;
-  page.width = pixGetWidth(pix);
-  page.height = pixGetHeight(pix);
   std::unique_ptr<char[]> text(api.GetUTF8Text());
   page.text = text ? text.get() : "";
   collect_layout(api, page);
