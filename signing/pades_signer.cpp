@@ -1,9 +1,7 @@
 #include "signing/pades_signer.h"
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include <algorithm>
 #include <podofo/podofo.h>
 
 #include "pipeline/pdf_names.h"
@@ -17,30 +15,25 @@ namespace {
 using namespace PoDoFo;
 
 // Room for the CMS in /Contents, which the file carries as hex (two bytes per byte) and
-// pads with zeros: the certificates, the signature value, the signer's issuer name twice
-// (signer identifier and signing-certificate-v2) and 512 bytes for the DER structure and the
-// other attributes (they take 293 with the test RSA chain: 3,205 bytes of CMS in a 3,424-byte
-// reserve). The old reserve (4 KiB + certificates, 6.4 KB) cost every document 6.5 KB of hex
-// zeros, a 1 KiB margin another 1.5 KB. A CMS that does not fit is signed again with 4 KiB
-// more (sign_pdf). A timestamp token (it carries the TSA's certificates) needs room too:
-// 16 KiB before the client has seen one, then its largest token so far and 1 KiB; a token
-// that outgrows that (the TSA changed its certificates) is retried with 16 KiB.
-constexpr std::size_t kStructureReserve = 512;
+// pads with zeros: the CMS's own size, known before signing (cades_signature_bytes), so an
+// RSA signature leaves no spare byte and an ECDSA one usually up to two. (Estimated from the
+// certificates plus 512 bytes for the rest, it left 219 spare bytes with the test RSA
+// signer: 438 hex zeros in every document; the reserve before that, 4 KiB + certificates,
+// 6.5 KB.) A timestamp token (it carries the TSA's certificates) needs room too: 16 KiB
+// before the client has seen one, then its largest token so far and 1 KiB. A CMS that does
+// not fit (the TSA changed its certificates) is signed again with 4 KiB and 16 KiB more
+// (sign_pdf).
 constexpr std::size_t kRetryReserve = 4096;
 constexpr std::size_t kUnknownTokenReserve = 16384;
+constexpr std::size_t kTokenMargin = 1024;
 
-std::size_t signature_reserve(const SigningKey& key, const TimestampClient* tsa, bool generous) {
-  X509* certificate = key.certificate();
-  std::size_t bytes = (generous ? kRetryReserve : 0) + kStructureReserve +
-                      static_cast<std::size_t>(i2d_X509(certificate, nullptr));
-  for (int i = 0; i < sk_X509_num(key.chain()); ++i) {
-    bytes += static_cast<std::size_t>(i2d_X509(sk_X509_value(key.chain(), i), nullptr));
-  }
-  bytes += 2 * static_cast<std::size_t>(std::max(0, i2d_X509_NAME(X509_get_issuer_name(certificate), nullptr)));
-  bytes += static_cast<std::size_t>(std::max(0, EVP_PKEY_size(X509_get0_pubkey(certificate))));
+Result<std::size_t> signature_reserve(const SigningKey& key, const TimestampClient* tsa, bool generous) {
+  auto cms_bytes = cades_signature_bytes(key);
+  if (!cms_bytes) return fail(cms_bytes.error());
+  const std::size_t bytes = *cms_bytes + (generous ? kRetryReserve : 0);
   if (tsa == nullptr) return bytes;
   const std::size_t seen = tsa->largest_token_bytes();
-  return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + 1024);
+  return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + kTokenMargin);
 }
 
 std::string common_name(X509* certificate) {
@@ -195,9 +188,13 @@ Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& ke
 Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
                              const PadesOptions& options) {
   bool too_small = false;
-  auto signed_pdf = sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, false), &too_small);
+  auto reserve = signature_reserve(key, tsa, false);
+  if (!reserve) return fail(reserve.error());
+  auto signed_pdf = sign_with_reserve(pdf, key, tsa, options, *reserve, &too_small);
   if (signed_pdf || !too_small) return signed_pdf;
-  return sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, true), &too_small);
+  auto generous = signature_reserve(key, tsa, true);
+  if (!generous) return fail(generous.error());
+  return sign_with_reserve(pdf, key, tsa, options, *generous, &too_small);
 }
 
 }  // namespace zpe::signing
