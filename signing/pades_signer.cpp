@@ -2,6 +2,7 @@
 
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <podofo/podofo.h>
 
 #include "pipeline/pdf_names.h"
@@ -34,6 +35,14 @@ Result<std::size_t> signature_reserve(const SigningKey& key, const TimestampClie
   if (tsa == nullptr) return bytes;
   const std::size_t seen = tsa->largest_token_bytes();
   return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + kTokenMargin);
+}
+
+// A text string for the signature dictionary: PDFDocEncoding when the text is printable
+// ASCII (one byte a character, e.g. the default /Reason), else UTF-16BE, which PoDoFo
+// writes for every pdf_utf8 string (twice the bytes and a byte-order mark).
+PdfString text_string(const std::string& utf8) {
+  const bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return ascii ? PdfString(utf8) : PdfString(reinterpret_cast<const pdf_utf8*>(utf8.c_str()));
 }
 
 std::string common_name(X509* certificate) {
@@ -113,16 +122,15 @@ void add_signature_field(PdfMemDocument& document, PdfSignOutputDevice& device, 
   widget->SetFlags(ePdfAnnotationFlags_Print | ePdfAnnotationFlags_Locked);
   PdfSignatureField field(widget, form, &document);
   field.SetFieldName(PdfString(name));
-  field.SetSignatureReason(PdfString(reinterpret_cast<const pdf_utf8*>(options.reason.c_str())));
+  field.SetSignatureReason(text_string(options.reason));
   if (!options.location.empty()) {
-    field.SetSignatureLocation(PdfString(reinterpret_cast<const pdf_utf8*>(options.location.c_str())));
+    field.SetSignatureLocation(text_string(options.location));
   }
   const PdfDate date(options.signing_time != 0 ? options.signing_time : std::time(nullptr));
   field.SetSignatureDate(date);
   const std::string signer = options.signer_name.empty() ? common_name(key.certificate()) : options.signer_name;
   if (!signer.empty()) {
-    field.GetSignatureObject()->GetDictionary().AddKey(
-        PdfName("Name"), PdfString(reinterpret_cast<const pdf_utf8*>(signer.c_str())));
+    field.GetSignatureObject()->GetDictionary().AddKey(PdfName("Name"), text_string(signer));
   }
   if (stamp.enabled) draw_stamp(document, field, options, signer, date);
   field.SetSignature(*device.GetSignatureBeacon());

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <gtest/gtest.h>
+#include <podofo/podofo.h>
 
 #include "signing/pdf_verifier.h"
 #include "signing/testing_signing.h"
@@ -111,6 +112,30 @@ TEST(PadesSigner, VisibleStampAndTransferNoteHashAreInTheSignedRevision) {
   };
   ASSERT_EQ(packets(unsigned_pdf), 1);
   EXPECT_EQ(packets(*signed_pdf), 2);
+}
+
+TEST(PadesSigner, AsciiTextIsOneByteACharacterOtherTextUtf16) {
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  PadesOptions options;  // the default reason is ASCII; the location is not
+  options.location = "Münster";
+  auto signed_pdf = sign_pdf(zpe::testing::sample_pdf(1), *key, nullptr, options);
+  ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
+  EXPECT_NE(signed_pdf->find("/Reason(Qualifizierte elektronische Signatur des Scanprodukts \\(TR-RESISCAN\\))"),
+            std::string::npos);
+  EXPECT_NE(signed_pdf->find("/Name(ZPE TEST"), std::string::npos);
+  EXPECT_NE(signed_pdf->find("/Location(\xFE\xFF"), std::string::npos) << "UTF-16BE with its byte-order mark";
+  PoDoFo::PdfMemDocument document;
+  document.LoadFromBuffer(signed_pdf->data(), static_cast<long>(signed_pdf->size()));
+  const PoDoFo::PdfObject* signature = nullptr;
+  for (const PoDoFo::PdfObject* object : document.GetObjects()) {
+    const PoDoFo::PdfObject* type = object->IsDictionary() ? object->GetDictionary().GetKey("Type") : nullptr;
+    if (type != nullptr && type->IsName() && type->GetName().GetName() == "Sig") signature = object;
+  }
+  ASSERT_NE(signature, nullptr);
+  const auto text = [&](const char* key) { return signature->GetDictionary().GetKey(key)->GetString().GetStringUtf8(); };
+  EXPECT_EQ(text("Reason"), options.reason);
+  EXPECT_EQ(text("Location"), "Münster");
 }
 
 TEST(PadesSigner, EmbedsIntermediatesButNoSelfSignedRoot) {

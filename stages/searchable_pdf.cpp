@@ -395,6 +395,7 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
     PdfObject* xobject = add_image(document_->pdf, image);
     if (image.components == 3) document_->colour = true;
     PdfDictionary& resources = page->GetResources()->GetDictionary();
+    resources.RemoveKey(PdfName("ProcSet"));  // PoDoFo adds it; obsolete since PDF 1.4, 39 bytes a page
     PdfDictionary xobjects;
     xobjects.AddKey(PdfName("Im0"), xobject->Reference());
     resources.AddKey(PdfName("XObject"), xobjects);

@@ -210,6 +210,19 @@ TEST_F(SearchablePdfTest, SearchablePdf_XmpSaysItAllInOneDescription) {
   EXPECT_LT(xmp.size(), 900u) << xmp;
 }
 
+TEST_F(SearchablePdfTest, SearchablePdf_PageResourcesHaveNoProcSet) {
+  // /ProcSet is obsolete (PDF 1.4 on); PoDoFo adds it to each page, 39 bytes, twice once signed.
+  const std::string bytes = build({bilevel_.get(), grey_.get()}, text_);
+  PoDoFo::PdfMemDocument document;
+  document.LoadFromBuffer(bytes.data(), static_cast<long>(bytes.size()));
+  for (int page = 0; page < document.GetPageCount(); ++page) {
+    const PoDoFo::PdfDictionary& resources = document.GetPage(page)->GetResources()->GetDictionary();
+    EXPECT_TRUE(resources.HasKey("XObject") && resources.HasKey("Font"));
+    EXPECT_FALSE(resources.HasKey("ProcSet")) << "page " << page + 1;
+  }
+  EXPECT_EQ(bytes.find("/ProcSet["), std::string::npos);
+}
+
 TEST_F(SearchablePdfTest, SearchablePdf_StoresBilevelAsG4AndGreyAndColourAsJpeg) {
   const std::string bytes = build({bilevel_.get(), grey_.get(), colour_.get()}, text_);
   if (!have_tool("pdfimages")) GTEST_SKIP() << "pdfimages not installed";
