@@ -3,6 +3,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <memory>
 #include <podofo/podofo.h>
 
 #include "pipeline/pdf_names.h"
@@ -74,6 +75,24 @@ void bind_note(PdfMemDocument& document, const std::string& note_sha256) {
     catalog->GetDictionary().AddKey(PdfName("Metadata"), metadata->Reference());
   }
   metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());  // unfiltered (PDF/A)
+}
+
+// PoDoFo stamps a loaded document's Info dictionary with the load time as /ModDate, so the
+// update would write it again (185 bytes on a ZPE letter) with a /ModDate that no longer
+// matches the XMP's xmp:ModifyDate, which PDF/A requires. The original object, parsed once
+// more from the input, goes back in its place unchanged and so stays out of the update; the
+// signature's /M says when the document was signed. *stamped keeps PoDoFo's copy alive for
+// the document's PdfInfo, which still points to it.
+void keep_original_info(PdfMemDocument& document, std::string_view pdf, std::unique_ptr<PdfObject>* stamped) {
+  const PdfObject* info = document.GetTrailer()->GetDictionary().GetKey(PdfName("Info"));
+  if (info == nullptr || !info->IsReference()) return;
+  PdfVecObjects input_objects;
+  PdfParser parser(&input_objects, pdf.data(), static_cast<long>(pdf.size()));
+  const PdfObject* original = input_objects.GetObject(info->GetReference());
+  if (original == nullptr || !original->IsDictionary()) return;
+  auto unchanged = std::make_unique<PdfObject>(*original);
+  stamped->reset(document.GetObjects().RemoveObject(info->GetReference(), false));
+  document.GetObjects().push_back(unchanged.release());
 }
 
 std::string field_name(PdfMemDocument& document) {
@@ -152,9 +171,11 @@ Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& ke
   PdfRefCountedBuffer buffer;
   PdfOutputDevice output(&buffer);
   PdfSignOutputDevice device(&output);
+  std::unique_ptr<PdfObject> stamped_info;  // outlives the document, whose PdfInfo points to it
   try {
     PdfMemDocument document;
     document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
+    keep_original_info(document, pdf, &stamped_info);
     if (document.GetPageCount() < 1 || document.GetPage(0) == nullptr) {
       return fail(ErrorKind::kInvalidInput, "the PDF has no readable first page to sign");
     }

@@ -138,6 +138,29 @@ TEST(PadesSigner, AsciiTextIsOneByteACharacterOtherTextUtf16) {
   EXPECT_EQ(text("Location"), "Münster");
 }
 
+TEST(PadesSigner, UpdateLeavesTheInfoDictionaryAsItWas) {
+  // PoDoFo stamps /ModDate on loading; written again it would disagree with the XMP
+  // (PDF/A) and cost the bytes of a second Info dictionary.
+  auto key = pem_key("ec");
+  ASSERT_TRUE(key);
+  const std::string unsigned_pdf = zpe::testing::sample_pdf(1);
+  auto signed_pdf = sign_pdf(unsigned_pdf, *key, nullptr, {});
+  ASSERT_TRUE(signed_pdf) << signed_pdf.error().message;
+  const std::string update = signed_pdf->substr(unsigned_pdf.size());
+  EXPECT_EQ(update.find("/ModDate"), std::string::npos) << update.substr(0, 400);
+  EXPECT_EQ(update.find("/Producer"), std::string::npos) << update.substr(0, 400);
+  const auto info = [](const std::string& pdf) {  // as parsed: PdfMemDocument would stamp it too
+    PoDoFo::PdfVecObjects objects;
+    PoDoFo::PdfParser parser(&objects, pdf.data(), static_cast<long>(pdf.size()));
+    const PoDoFo::PdfObject* reference = parser.GetTrailer()->GetDictionary().GetKey("Info");
+    std::string text;
+    objects.GetObject(reference->GetReference())->ToString(text);
+    return text;
+  };
+  EXPECT_EQ(info(*signed_pdf), info(unsigned_pdf));
+  EXPECT_TRUE(verify_pdf(*signed_pdf, trust("ec")).valid());
+}
+
 TEST(PadesSigner, EmbedsIntermediatesButNoSelfSignedRoot) {
   // signer.pem holds the signer and the TEST root; tsa.pem (issued by that root) stands in
   // for an intermediate.
