@@ -78,15 +78,27 @@ std::string xmp_packet(const std::string& title, const std::string& iso_date) {
          "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
 }
 
-// UTF-8 to big-endian UTF-16 code units as hex, for a Tj on the Identity-H font.
-// Returns the number of code units in *units. Malformed bytes become U+FFFD.
-std::string utf16_hex(const std::string& utf8, int* units) {
-  std::string hex;
+// UTF-8 to big-endian UTF-16 code units as the body of a PDF literal string, for a Tj on
+// the Identity-H font: two bytes a unit, backslash-escaped where a byte is "(", ")", "\\",
+// CR or LF (a reader would take CR for LF). Hex strings took twice the bytes (113 more
+// compressed on a letter). Returns the number of code units in *units. Malformed bytes
+// become U+FFFD.
+std::string utf16_literal(const std::string& utf8, int* units) {
+  std::string literal;
   *units = 0;
+  const auto put = [&literal](unsigned char byte) {
+    if (byte == '(' || byte == ')' || byte == '\\') {
+      literal += '\\';
+      literal += static_cast<char>(byte);
+    } else if (byte == '\r' || byte == '\n') {
+      literal += byte == '\r' ? "\\r" : "\\n";
+    } else {
+      literal += static_cast<char>(byte);
+    }
+  };
   const auto emit = [&](unsigned unit) {
-    char buf[5];
-    std::snprintf(buf, sizeof buf, "%04X", unit & 0xFFFFu);
-    hex += buf;
+    put(static_cast<unsigned char>((unit >> 8) & 0xFFu));
+    put(static_cast<unsigned char>(unit & 0xFFu));
     ++*units;
   };
   for (size_t i = 0; i < utf8.size();) {
@@ -117,7 +129,7 @@ std::string utf16_hex(const std::string& utf8, int* units) {
       emit(code);
     }
   }
-  return hex;
+  return literal;
 }
 
 // `value` with at most `decimals` places and no trailing zeros: 62.0 -> "62", 0.2400 -> "0.24".
@@ -151,7 +163,7 @@ std::string text_layer(const RecognisedPage& text, int height_px) {
       const RecognisedWord& word = line.words[i];
       const bool last = i + 1 == line.words.size();
       int units = 0;
-      const std::string hex = utf16_hex(last ? word.text : word.text + " ", &units);
+      const std::string literal = utf16_literal(last ? word.text : word.text + " ", &units);
       if (units == 0) continue;
       if (line.box.height() != size_px) {
         size_px = line.box.height();
@@ -167,7 +179,7 @@ std::string text_layer(const RecognisedPage& text, int height_px) {
       out += std::to_string(word.box.left - x_px) + " " + std::to_string(baseline_px - y_px) + " Td\n";
       x_px = word.box.left;
       y_px = baseline_px;
-      out += "<" + hex + "> Tj\n";
+      out += "(" + literal + ") Tj\n";
     }
   }
   return out + "ET\n";

@@ -93,8 +93,8 @@ RecognisedPage letter_text() {
   return text_of(std::move(lines));
 }
 
-// What letter_text()'s text layer may take in the file, compressed: 2,261 bytes as laid out
-// now, 3,193 with a full text matrix (Tm) and a Tz per word, 0.01 pt decimals.
+// What letter_text()'s text layer may take in the file, compressed: 2,171 bytes as laid out
+// now, 2,261 with hex strings, 3,193 with a full text matrix (Tm) and a Tz per word besides.
 constexpr size_t kLetterTextLayerBound = 2600;
 
 // The decoded and the stored (Flate) bytes of page 1's content stream.
@@ -188,6 +188,21 @@ TEST_F(SearchablePdfTest, SearchablePdf_TextLayerOfALetterIsCompactAndExtractsWo
     for (const RecognisedWord& word : line.words) expected += word.text + (&word == &line.words.back() ? "\n" : " ");
   }
   EXPECT_EQ(run_command("pdftotext -raw " + file.path() + " -", false).text, expected + "\f");
+}
+
+TEST_F(SearchablePdfTest, SearchablePdf_WordsAreLiteralStringsThatSurviveEscapes) {
+  // Two bytes a UTF-16 unit in a literal string: "(", ")" and "\\" escaped, and so are the
+  // bytes 0x0A and 0x0D inside U+0A28 and U+0D0A (a reader would turn a raw CR into LF).
+  const RecognisedPage page =
+      text_of({line_of({"(Anlage", "1)", "C:\\Akte", "\u0A28\u0D0A", "Grüße"}, 300, 300)});
+  const std::string bytes = build({bilevel_.get()}, page);
+  const auto [content, stored] = page_content(bytes);
+  EXPECT_EQ(content.find("> Tj"), std::string::npos) << "no hex strings";
+  EXPECT_NE(content.find(std::string("(\0\\(\0A\0n", 8)), std::string::npos) << "escaped \"(\"";
+  if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  TemporaryPdf file(bytes);
+  EXPECT_EQ(run_command("pdftotext -raw " + file.path() + " -", false).text,
+            "(Anlage 1) C:\\Akte \u0A28\u0D0A Grüße\n\f");
 }
 
 TEST_F(SearchablePdfTest, SearchablePdf_XmpSaysItAllInOneDescription) {
