@@ -80,9 +80,9 @@ std::string xmp_packet(const std::string& title, const std::string& iso_date) {
 
 // UTF-8 to big-endian UTF-16 code units as the body of a PDF literal string, for a Tj on
 // the Identity-H font: two bytes a unit, backslash-escaped where a byte is "(", ")", "\\",
-// CR or LF (a reader would take CR for LF). Hex strings took twice the bytes (113 more
-// compressed on a letter). Returns the number of code units in *units. Malformed bytes
-// become U+FFFD.
+// CR or LF (a reader would take CR for LF). Hex strings took twice the bytes (101 more
+// stored on a one-page letter). Returns the number of code units in *units. Malformed
+// bytes become U+FFFD.
 std::string utf16_literal(const std::string& utf8, int* units) {
   std::string literal;
   *units = 0;
