@@ -7,7 +7,9 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/ess.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <openssl/x509.h>
 
 namespace zpe::signing {
 
@@ -18,7 +20,7 @@ struct CmsFree {
 };
 using Cms = std::unique_ptr<CMS_ContentInfo, CmsFree>;
 
-Result<std::string> failure(const std::string& what) {
+tl::unexpected<Error> failure(const std::string& what) {
   return fail(ErrorKind::kInternal, "building the CMS signature: " + what + " (" + openssl_error_text() + ")");
 }
 
@@ -90,22 +92,46 @@ std::string openssl_error_text() {
   return text;
 }
 
-Result<std::string> build_cades_signature(std::string_view signed_bytes, const SigningKey& key,
-                                          TimestampClient* tsa) {
+namespace {
+
+// The CMS up to its signature value: the signer and its chain, the signed attributes over
+// `digest`. *signer is its one SignerInfo.
+Result<Cms> cms_to_sign(const SigningKey& key, const unsigned char (&digest)[SHA256_DIGEST_LENGTH],
+                        CMS_SignerInfo** signer) {
   const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP;
   Cms cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
   if (!cms) return failure("CMS_sign");
-  CMS_SignerInfo* signer = CMS_add1_signer(cms.get(), key.certificate(), key.private_key(), EVP_sha256(), flags);
-  if (signer == nullptr) return failure("the certificate and key cannot form a signer");
+  *signer = CMS_add1_signer(cms.get(), key.certificate(), key.private_key(), EVP_sha256(), flags);
+  if (*signer == nullptr) return failure("the certificate and key cannot form a signer");
   for (int i = 0; i < sk_X509_num(key.chain()); ++i) CMS_add1_cert(cms.get(), sk_X509_value(key.chain(), i));
-
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(signed_bytes.data()), signed_bytes.size(), digest);
-  if (CMS_signed_add1_attr_by_NID(signer, NID_pkcs9_contentType, V_ASN1_OBJECT, OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
-      CMS_signed_add1_attr_by_NID(signer, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest, sizeof digest) != 1) {
+  if (CMS_signed_add1_attr_by_NID(*signer, NID_pkcs9_contentType, V_ASN1_OBJECT, OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
+      CMS_signed_add1_attr_by_NID(*signer, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest, sizeof digest) != 1) {
     return failure("content-type / message-digest attributes");
   }
-  if (auto added = add_signing_certificate_v2(signer, key.certificate()); !added) return failure(added.error().message);
+  if (auto added = add_signing_certificate_v2(*signer, key.certificate()); !added) {
+    return failure(added.error().message);
+  }
+  return cms;
+}
+
+Result<std::string> encode(CMS_ContentInfo* cms) {
+  unsigned char* der = nullptr;
+  const int length = i2d_CMS_ContentInfo(cms, &der);
+  if (length <= 0) return failure("encoding");
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> build_cades_signature(std::string_view signed_bytes, const SigningKey& key,
+                                          TimestampClient* tsa) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(signed_bytes.data()), signed_bytes.size(), digest);
+  CMS_SignerInfo* signer = nullptr;
+  auto cms = cms_to_sign(key, digest, &signer);
+  if (!cms) return fail(cms.error());
 
   auto signature = sign_bytes(key.private_key(), signed_attributes_der(signer));
   if (!signature) return fail(signature.error());
@@ -120,12 +146,21 @@ Result<std::string> build_cades_signature(std::string_view signed_bytes, const S
       return failure("adding the signature timestamp");
     }
   }
-  unsigned char* der = nullptr;
-  const int length = i2d_CMS_ContentInfo(cms.get(), &der);
-  if (length <= 0) return failure("encoding");
-  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
-  OPENSSL_free(der);
-  return out;
+  return encode(cms->get());
+}
+
+Result<std::size_t> cades_signature_bytes(const SigningKey& key) {
+  const unsigned char digest[SHA256_DIGEST_LENGTH] = {};
+  CMS_SignerInfo* signer = nullptr;
+  auto cms = cms_to_sign(key, digest, &signer);
+  if (!cms) return fail(cms.error());
+  const int largest = EVP_PKEY_size(X509_get0_pubkey(key.certificate()));
+  if (largest <= 0) return fail(ErrorKind::kInternal, "building the CMS signature: the signing key has no size");
+  const std::string filler(static_cast<std::size_t>(largest), '\xff');
+  ASN1_STRING_set(CMS_SignerInfo_get0_signature(signer), filler.data(), largest);
+  auto der = encode(cms->get());
+  if (!der) return fail(der.error());
+  return der->size();
 }
 
 }  // namespace zpe::signing

@@ -10,6 +10,7 @@
 // The private key is used exactly once per signature (one C_Sign on a token).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,12 @@ namespace zpe::signing {
 // DER bytes of a CMS ContentInfo(SignedData). `tsa` may be null (level B-B).
 Result<std::string> build_cades_signature(std::string_view signed_bytes, const SigningKey& key,
                                           TimestampClient* tsa);
+
+// The size in bytes of build_cades_signature's CMS without a timestamp token, known before
+// the bytes to sign are (the digest has a fixed size; the signature value is counted at its
+// largest, EVP_PKEY_size): exact for RSA; for ECDSA, whose DER value varies, usually up to
+// two bytes over (P-256: 70 to 72 bytes). Uses no private-key operation. For sizing the PDF's /Contents (pades_signer.cpp).
+Result<std::size_t> cades_signature_bytes(const SigningKey& key);
 
 // The latest OpenSSL error queue entry as text (for messages), and clears the queue.
 std::string openssl_error_text();

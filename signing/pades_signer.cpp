@@ -1,9 +1,9 @@
 #include "signing/pades_signer.h"
 
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <memory>
 #include <podofo/podofo.h>
 
 #include "pipeline/pdf_names.h"
@@ -17,30 +17,33 @@ namespace {
 using namespace PoDoFo;
 
 // Room for the CMS in /Contents, which the file carries as hex (two bytes per byte) and
-// pads with zeros: the certificates, the signature value, the signer's issuer name twice
-// (signer identifier and signing-certificate-v2) and 512 bytes for the DER structure and the
-// other attributes (they take 293 with the test RSA chain: 3,205 bytes of CMS in a 3,424-byte
-// reserve). The old reserve (4 KiB + certificates, 6.4 KB) cost every document 6.5 KB of hex
-// zeros, a 1 KiB margin another 1.5 KB. A CMS that does not fit is signed again with 4 KiB
-// more (sign_pdf). A timestamp token (it carries the TSA's certificates) needs room too:
-// 16 KiB before the client has seen one, then its largest token so far and 1 KiB; a token
-// that outgrows that (the TSA changed its certificates) is retried with 16 KiB.
-constexpr std::size_t kStructureReserve = 512;
+// pads with zeros: the CMS's own size, known before signing (cades_signature_bytes), so an
+// RSA signature leaves no spare byte and an ECDSA one usually up to two. (Estimated from the
+// certificates plus 512 bytes for the rest, it left 219 spare bytes with the test RSA
+// signer: 438 hex zeros in every document; the reserve before that, 4 KiB + certificates,
+// 6.5 KB.) A timestamp token (it carries the TSA's certificates) needs room too: 16 KiB
+// before the client has seen one, then its largest token so far and 1 KiB. A CMS that does
+// not fit (the TSA changed its certificates) is signed again with 4 KiB and 16 KiB more
+// (sign_pdf).
 constexpr std::size_t kRetryReserve = 4096;
 constexpr std::size_t kUnknownTokenReserve = 16384;
+constexpr std::size_t kTokenMargin = 1024;
 
-std::size_t signature_reserve(const SigningKey& key, const TimestampClient* tsa, bool generous) {
-  X509* certificate = key.certificate();
-  std::size_t bytes = (generous ? kRetryReserve : 0) + kStructureReserve +
-                      static_cast<std::size_t>(i2d_X509(certificate, nullptr));
-  for (int i = 0; i < sk_X509_num(key.chain()); ++i) {
-    bytes += static_cast<std::size_t>(i2d_X509(sk_X509_value(key.chain(), i), nullptr));
-  }
-  bytes += 2 * static_cast<std::size_t>(std::max(0, i2d_X509_NAME(X509_get_issuer_name(certificate), nullptr)));
-  bytes += static_cast<std::size_t>(std::max(0, EVP_PKEY_size(X509_get0_pubkey(certificate))));
+Result<std::size_t> signature_reserve(const SigningKey& key, const TimestampClient* tsa, bool generous) {
+  auto cms_bytes = cades_signature_bytes(key);
+  if (!cms_bytes) return fail(cms_bytes.error());
+  const std::size_t bytes = *cms_bytes + (generous ? kRetryReserve : 0);
   if (tsa == nullptr) return bytes;
   const std::size_t seen = tsa->largest_token_bytes();
-  return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + 1024);
+  return bytes + (generous || seen == 0 ? kUnknownTokenReserve : seen + kTokenMargin);
+}
+
+// A text string for the signature dictionary: PDFDocEncoding when the text is printable
+// ASCII (one byte a character, e.g. the default /Reason), else UTF-16BE, which PoDoFo
+// writes for every pdf_utf8 string (twice the bytes and a byte-order mark).
+PdfString text_string(const std::string& utf8) {
+  const bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return ascii ? PdfString(utf8) : PdfString(reinterpret_cast<const pdf_utf8*>(utf8.c_str()));
 }
 
 std::string common_name(X509* certificate) {
@@ -72,6 +75,24 @@ void bind_note(PdfMemDocument& document, const std::string& note_sha256) {
     catalog->GetDictionary().AddKey(PdfName("Metadata"), metadata->Reference());
   }
   metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());  // unfiltered (PDF/A)
+}
+
+// PoDoFo stamps a loaded document's Info dictionary with the load time as /ModDate, so the
+// update would write it again (185 bytes on a ZPE letter) with a /ModDate that no longer
+// matches the XMP's xmp:ModifyDate, which PDF/A requires. The original object, parsed once
+// more from the input, goes back in its place unchanged and so stays out of the update; the
+// signature's /M says when the document was signed. *stamped keeps PoDoFo's copy alive for
+// the document's PdfInfo, which still points to it.
+void keep_original_info(PdfMemDocument& document, std::string_view pdf, std::unique_ptr<PdfObject>* stamped) {
+  const PdfObject* info = document.GetTrailer()->GetDictionary().GetKey(PdfName("Info"));
+  if (info == nullptr || !info->IsReference()) return;
+  PdfVecObjects input_objects;
+  PdfParser parser(&input_objects, pdf.data(), static_cast<long>(pdf.size()));
+  const PdfObject* original = input_objects.GetObject(info->GetReference());
+  if (original == nullptr || !original->IsDictionary()) return;
+  auto unchanged = std::make_unique<PdfObject>(*original);
+  stamped->reset(document.GetObjects().RemoveObject(info->GetReference(), false));
+  document.GetObjects().push_back(unchanged.release());
 }
 
 std::string field_name(PdfMemDocument& document) {
@@ -120,16 +141,15 @@ void add_signature_field(PdfMemDocument& document, PdfSignOutputDevice& device, 
   widget->SetFlags(ePdfAnnotationFlags_Print | ePdfAnnotationFlags_Locked);
   PdfSignatureField field(widget, form, &document);
   field.SetFieldName(PdfString(name));
-  field.SetSignatureReason(PdfString(reinterpret_cast<const pdf_utf8*>(options.reason.c_str())));
+  field.SetSignatureReason(text_string(options.reason));
   if (!options.location.empty()) {
-    field.SetSignatureLocation(PdfString(reinterpret_cast<const pdf_utf8*>(options.location.c_str())));
+    field.SetSignatureLocation(text_string(options.location));
   }
   const PdfDate date(options.signing_time != 0 ? options.signing_time : std::time(nullptr));
   field.SetSignatureDate(date);
   const std::string signer = options.signer_name.empty() ? common_name(key.certificate()) : options.signer_name;
   if (!signer.empty()) {
-    field.GetSignatureObject()->GetDictionary().AddKey(
-        PdfName("Name"), PdfString(reinterpret_cast<const pdf_utf8*>(signer.c_str())));
+    field.GetSignatureObject()->GetDictionary().AddKey(PdfName("Name"), text_string(signer));
   }
   if (stamp.enabled) draw_stamp(document, field, options, signer, date);
   field.SetSignature(*device.GetSignatureBeacon());
@@ -151,9 +171,11 @@ Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& ke
   PdfRefCountedBuffer buffer;
   PdfOutputDevice output(&buffer);
   PdfSignOutputDevice device(&output);
+  std::unique_ptr<PdfObject> stamped_info;  // outlives the document, whose PdfInfo points to it
   try {
     PdfMemDocument document;
     document.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
+    keep_original_info(document, pdf, &stamped_info);
     if (document.GetPageCount() < 1 || document.GetPage(0) == nullptr) {
       return fail(ErrorKind::kInvalidInput, "the PDF has no readable first page to sign");
     }
@@ -195,9 +217,13 @@ Result<std::string> sign_with_reserve(std::string_view pdf, const SigningKey& ke
 Result<std::string> sign_pdf(std::string_view pdf, const SigningKey& key, TimestampClient* tsa,
                              const PadesOptions& options) {
   bool too_small = false;
-  auto signed_pdf = sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, false), &too_small);
+  auto reserve = signature_reserve(key, tsa, false);
+  if (!reserve) return fail(reserve.error());
+  auto signed_pdf = sign_with_reserve(pdf, key, tsa, options, *reserve, &too_small);
   if (signed_pdf || !too_small) return signed_pdf;
-  return sign_with_reserve(pdf, key, tsa, options, signature_reserve(key, tsa, true), &too_small);
+  auto generous = signature_reserve(key, tsa, true);
+  if (!generous) return fail(generous.error());
+  return sign_with_reserve(pdf, key, tsa, options, *generous, &too_small);
 }
 
 }  // namespace zpe::signing

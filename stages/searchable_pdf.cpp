@@ -55,7 +55,9 @@ std::string date_digits(const std::string& iso) {
 }
 
 // The XMP packet: PDF/A identification plus the same title, tool, producer and dates as
-// the Info dictionary (PDF/A requires the two to agree).
+// the Info dictionary (PDF/A requires the two to agree), in one rdf:Description: one per
+// schema said the same in 140 more bytes, which a signed file carries twice (the signing
+// update writes the packet again with the transfer note's hash).
 std::string xmp_packet(const std::string& title, const std::string& iso_date) {
   std::string dates;
   if (!iso_date.empty()) {
@@ -64,28 +66,39 @@ std::string xmp_packet(const std::string& title, const std::string& iso_date) {
   return "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
          "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
          "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-         "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">"
-         "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n"
-         "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+         "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" "
+         "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+         "<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>\n"
          "<dc:format>application/pdf</dc:format>"
          "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(title) +
-         "</rdf:li></rdf:Alt></dc:title></rdf:Description>\n"
-         "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
-         "<xmp:CreatorTool>ZPE</xmp:CreatorTool>" + dates + "</rdf:Description>\n"
-         "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">"
+         "</rdf:li></rdf:Alt></dc:title>\n"
+         "<xmp:CreatorTool>ZPE</xmp:CreatorTool>" + dates + "\n"
          "<pdf:Producer>" + xml_escape(kProducer) + "</pdf:Producer></rdf:Description>\n"
          "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
 }
 
-// UTF-8 to big-endian UTF-16 code units as hex, for a Tj on the Identity-H font.
-// Returns the number of code units in *units. Malformed bytes become U+FFFD.
-std::string utf16_hex(const std::string& utf8, int* units) {
-  std::string hex;
+// UTF-8 to big-endian UTF-16 code units as the body of a PDF literal string, for a Tj on
+// the Identity-H font: two bytes a unit, backslash-escaped where a byte is "(", ")", "\\",
+// CR or LF (a reader would take CR for LF). Hex strings took twice the bytes (101 more
+// stored on a one-page letter). Returns the number of code units in *units. Malformed
+// bytes become U+FFFD.
+std::string utf16_literal(const std::string& utf8, int* units) {
+  std::string literal;
   *units = 0;
+  const auto put = [&literal](unsigned char byte) {
+    if (byte == '(' || byte == ')' || byte == '\\') {
+      literal += '\\';
+      literal += static_cast<char>(byte);
+    } else if (byte == '\r' || byte == '\n') {
+      literal += byte == '\r' ? "\\r" : "\\n";
+    } else {
+      literal += static_cast<char>(byte);
+    }
+  };
   const auto emit = [&](unsigned unit) {
-    char buf[5];
-    std::snprintf(buf, sizeof buf, "%04X", unit & 0xFFFFu);
-    hex += buf;
+    put(static_cast<unsigned char>((unit >> 8) & 0xFFu));
+    put(static_cast<unsigned char>(unit & 0xFFu));
     ++*units;
   };
   for (size_t i = 0; i < utf8.size();) {
@@ -116,36 +129,57 @@ std::string utf16_hex(const std::string& utf8, int* units) {
       emit(code);
     }
   }
-  return hex;
+  return literal;
 }
 
-std::string format(const char* pattern, double a, double b = 0.0) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, pattern, a, b);
-  return buf;
+// `value` with at most `decimals` places and no trailing zeros: 62.0 -> "62", 0.2400 -> "0.24".
+std::string decimal(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  std::string text = buf;
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
 }
 
-// The content stream of the invisible text layer: one positioned, horizontally scaled
-// string per word (with the space after it, so extracted text keeps word gaps).
-std::string text_layer(const RecognisedPage& text, double height_pt, double pt_per_px_x, double pt_per_px_y) {
+// The content stream of the invisible text layer, in the page image's pixels (origin bottom
+// left; the caller's cm scales them to points). One horizontally scaled string per word,
+// with the space after it so extracted text keeps word gaps. For bytes: positions and font
+// sizes are whole pixels, each word moves from the last one with Td instead of a full Tm,
+// the size (Tf) is set when a line's height changes and the scaling (Tz, in 0.1 % steps,
+// under half a pixel on a 1,000-pixel word) when a word's differs from the last.
+std::string text_layer(const RecognisedPage& text, int height_px) {
   std::string out = "BT\n3 Tr\n";
+  int size_px = 0;
+  int x_px = 0;  // the last word's origin (Td is relative to it)
+  int y_px = 0;
+  std::string scale_set = "100";  // Tz's initial value
   for (const RecognisedLine& line : text.lines) {
     if (line.words.empty() || line.box.height() <= 0) continue;
-    const double size_pt = line.box.height() * pt_per_px_y;
-    out += format("/F0 %.2f Tf\n", size_pt);
-    const double baseline_pt = height_pt - line.baseline * pt_per_px_y;
+    const int baseline_px = height_px - line.baseline;
     for (size_t i = 0; i < line.words.size(); ++i) {
       const RecognisedWord& word = line.words[i];
       const bool last = i + 1 == line.words.size();
       int units = 0;
-      const std::string hex = utf16_hex(last ? word.text : word.text + " ", &units);
+      const std::string literal = utf16_literal(last ? word.text : word.text + " ", &units);
       if (units == 0) continue;
+      if (line.box.height() != size_px) {
+        size_px = line.box.height();
+        out += "/F0 " + std::to_string(size_px) + " Tf\n";
+      }
       const int width_px = last ? word.box.width() : line.words[i + 1].box.left - word.box.left;
-      const double natural_pt = units * kGlyphWidthEm * size_pt;
-      const double scale = width_px > 0 ? 100.0 * width_px * pt_per_px_x / natural_pt : 100.0;
-      out += format("%.2f Tz\n", scale);
-      out += format("1 0 0 1 %.2f %.2f Tm\n", word.box.left * pt_per_px_x, baseline_pt);
-      out += "<" + hex + "> Tj\n";
+      const double natural_px = units * kGlyphWidthEm * size_px;
+      const std::string scale = decimal(width_px > 0 ? 100.0 * width_px / natural_px : 100.0, 1);
+      if (scale != scale_set) {
+        out += scale + " Tz\n";
+        scale_set = scale;
+      }
+      out += std::to_string(word.box.left - x_px) + " " + std::to_string(baseline_px - y_px) + " Td\n";
+      x_px = word.box.left;
+      y_px = baseline_px;
+      out += "(" + literal + ") Tj\n";
     }
   }
   return out + "ET\n";
@@ -373,14 +407,18 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
     PdfObject* xobject = add_image(document_->pdf, image);
     if (image.components == 3) document_->colour = true;
     PdfDictionary& resources = page->GetResources()->GetDictionary();
+    resources.RemoveKey(PdfName("ProcSet"));  // PoDoFo adds it; obsolete since PDF 1.4, 39 bytes a page
     PdfDictionary xobjects;
     xobjects.AddKey(PdfName("Im0"), xobject->Reference());
     resources.AddKey(PdfName("XObject"), xobjects);
     PdfDictionary fonts;
     fonts.AddKey(PdfName("F0"), document_->font->Reference());
     resources.AddKey(PdfName("Font"), fonts);
-    const std::string content = "q\n" + format("%.4f 0 0 %.4f 0 0 cm\n", width_pt, height_pt) + "/Im0 Do\nQ\n" +
-                                text_layer(text, height_pt, pt_per_px_x, pt_per_px_y);
+    // The image at the page's size, then the text layer in the image's pixels.
+    const std::string content =
+        "q\n" + decimal(width_pt, 4) + " 0 0 " + decimal(height_pt, 4) + " 0 0 cm\n/Im0 Do\nQ\n" +
+        "q\n" + decimal(pt_per_px_x, 8) + " 0 0 " + decimal(pt_per_px_y, 8) + " 0 0 cm\n" +
+        text_layer(text, image.height) + "Q\n";
     page->GetContentsForAppending()->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
   } catch (const PoDoFo::PdfError& error) {
     return fail(ErrorKind::kInternal, "cannot add page " + std::to_string(pages_ + 1) + " to the PDF (" +
