@@ -58,8 +58,8 @@ Result<std::vector<std::string>> DispatcherChannel::request(const std::string& c
 Result<std::string> RemoteBlobAccess::read(const std::string& sha256) {
   auto reply = channel_.request(protocol::kGet, {sha256});
   if (!reply) return fail(reply.error());
-  const auto& r = *reply;
-  if (r[1] == protocol::kBlob && r.size() >= 5) return r[4];
+  auto& r = *reply;
+  if (r[1] == protocol::kBlob && r.size() >= 5) return std::move(r[4]);  // not a second copy of a 25 MB original
   return fail(ErrorKind::kNotFound, r.size() >= 4 ? r[3] : "blob " + sha256 + " not found");
 }
 
