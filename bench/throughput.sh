@@ -25,7 +25,7 @@ source bench/lib.sh
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 if [ "$quick" = 1 ]; then letter_pages=20; long_pages=30; latency_n=5; else letter_pages=100; long_pages=200; latency_n=20; fi
-for tool in ocrmypdf tesseract tiffcp pdftotext sqlite3 /usr/bin/time; do
+for tool in ocrmypdf pngquant tesseract tiffcp pdftotext sqlite3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "throughput: $tool is missing — run scripts/setup.sh" >&2; exit 2; }
 done
 # No build here: a compiler running beside the measurement would distort it.

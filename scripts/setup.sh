@@ -52,6 +52,7 @@ packages=(
   openssl                 # scripts/make-test-ca.sh creates the test CA, signer and TSA certificates
   sqlite3                 # bench/ reads per-stage timings from the job store
   ocrmypdf                # bench/throughput.sh: the reference ZPE's throughput, CER and PDF size are compared with
+  pngquant                # bench/throughput.sh: OCRmyPDF --optimize 2 (the size reference) needs it and fails every file without it
   tesseract-ocr           # bench/throughput.sh: the bare tesseract CLI, one process per page, as a baseline
   libtiff-tools           # tiffcp: bench/throughput.sh joins generated letters into one 200-page TIFF
   # --- the clearing station (web UI) and its browser test ---
