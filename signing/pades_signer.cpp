@@ -87,6 +87,7 @@ void keep_original_info(PdfMemDocument& document, std::string_view pdf, std::uni
   const PdfObject* info = document.GetTrailer()->GetDictionary().GetKey(PdfName("Info"));
   if (info == nullptr || !info->IsReference()) return;
   PdfVecObjects input_objects;
+  input_objects.SetAutoDelete(true);  // else PdfVecObjects leaves the parsed objects (and the input copy) behind
   PdfParser parser(&input_objects, pdf.data(), static_cast<long>(pdf.size()));
   const PdfObject* original = input_objects.GetObject(info->GetReference());
   if (original == nullptr || !original->IsDictionary()) return;
