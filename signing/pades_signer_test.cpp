@@ -151,6 +151,7 @@ TEST(PadesSigner, UpdateLeavesTheInfoDictionaryAsItWas) {
   EXPECT_EQ(update.find("/Producer"), std::string::npos) << update.substr(0, 400);
   const auto info = [](const std::string& pdf) {  // as parsed: PdfMemDocument would stamp it too
     PoDoFo::PdfVecObjects objects;
+    objects.SetAutoDelete(true);
     PoDoFo::PdfParser parser(&objects, pdf.data(), static_cast<long>(pdf.size()));
     const PoDoFo::PdfObject* reference = parser.GetTrailer()->GetDictionary().GetKey("Info");
     std::string text;
