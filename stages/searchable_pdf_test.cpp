@@ -120,7 +120,7 @@ class SearchablePdfTest : public ::testing::Test {
 
 TEST_F(SearchablePdfTest, SearchablePdf_PassesQpdfCheckWithA4PagesAndMetadata) {
   const std::string bytes = build({bilevel_.get(), grey_.get(), colour_.get()}, text_);
-  if (!have_tool("qpdf") || !have_tool("pdfinfo")) GTEST_SKIP() << "qpdf or pdfinfo not installed";
+  if (!have_tool("qpdf") || !have_tool("pdfinfo")) GTEST_FAIL() << "qpdf or pdfinfo not installed — run scripts/setup.sh";
   TemporaryPdf file(bytes);
   const auto check = run_command("qpdf --check " + file.path());
   EXPECT_EQ(check.status, 0) << check.text;
@@ -158,7 +158,7 @@ TEST_F(SearchablePdfTest, SearchablePdf_PdfaCheckerSeesMissingMarkers) {
 
 TEST_F(SearchablePdfTest, SearchablePdf_TextLayerExtractsWithUmlautsAndInWordOrder) {
   const std::string bytes = build({bilevel_.get()}, text_);
-  if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  if (!have_tool("pdftotext")) GTEST_FAIL() << "pdftotext not installed — run scripts/setup.sh";
   TemporaryPdf file(bytes);
   const auto text = run_command("pdftotext -layout " + file.path() + " -", false);
   EXPECT_NE(text.text.find("Grüße aus der Straße"), std::string::npos) << text.text;
@@ -181,7 +181,7 @@ TEST_F(SearchablePdfTest, SearchablePdf_TextLayerOfALetterIsCompactAndExtractsWo
   std::printf("[ INFO     ] text layer of %zu words: %zu bytes, %zu stored\n", words, content.size(), stored);
   EXPECT_LT(stored, kLetterTextLayerBound) << "stored bytes of the page's content stream";
 
-  if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  if (!have_tool("pdftotext")) GTEST_FAIL() << "pdftotext not installed — run scripts/setup.sh";
   TemporaryPdf file(bytes);
   std::string expected;
   for (const RecognisedLine& line : letter.lines) {
@@ -199,7 +199,7 @@ TEST_F(SearchablePdfTest, SearchablePdf_WordsAreLiteralStringsThatSurviveEscapes
   const auto [content, stored] = page_content(bytes);
   EXPECT_EQ(content.find("> Tj"), std::string::npos) << "no hex strings";
   EXPECT_NE(content.find(std::string("(\0\\(\0A\0n", 8)), std::string::npos) << "escaped \"(\"";
-  if (!have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  if (!have_tool("pdftotext")) GTEST_FAIL() << "pdftotext not installed — run scripts/setup.sh";
   TemporaryPdf file(bytes);
   EXPECT_EQ(run_command("pdftotext -raw " + file.path() + " -", false).text,
             "(Anlage 1) C:\\Akte \u0A28\u0D0A Grüße\n\f");
@@ -240,7 +240,7 @@ TEST_F(SearchablePdfTest, SearchablePdf_PageResourcesHaveNoProcSet) {
 
 TEST_F(SearchablePdfTest, SearchablePdf_StoresBilevelAsG4AndGreyAndColourAsJpeg) {
   const std::string bytes = build({bilevel_.get(), grey_.get(), colour_.get()}, text_);
-  if (!have_tool("pdfimages")) GTEST_SKIP() << "pdfimages not installed";
+  if (!have_tool("pdfimages")) GTEST_FAIL() << "pdfimages not installed — run scripts/setup.sh";
   TemporaryPdf file(bytes);
   const auto list = run_command("pdfimages -list " + file.path());
   ASSERT_EQ(list.status, 0) << list.text;
