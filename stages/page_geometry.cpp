@@ -1,7 +1,9 @@
 #include "stages/page_geometry.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -117,14 +119,31 @@ std::optional<double> skew_from_text_lines(Pix* page) {
 }  // namespace
 
 cv::Mat grey_mat(Pix* page) {
-  PixPtr grey = grey_of(page);
-  // Leptonica keeps pixels in 32-bit words in host order; swapped, the bytes of a row are
-  // in pixel order (a copy on big-endian machines), so OpenCV can take the rows as they are.
-  PixPtr in_pixel_order(grey ? pixEndianByteSwapNew(grey.get()) : nullptr);
-  if (!in_pixel_order) return cv::Mat();
-  const cv::Mat rows(pixGetHeight(in_pixel_order.get()), pixGetWidth(in_pixel_order.get()), CV_8UC1,
-                     pixGetData(in_pixel_order.get()), static_cast<size_t>(pixGetWpl(in_pixel_order.get())) * 4);
-  return rows.clone();
+  PixPtr greyed;
+  Pix* grey = page;
+  if (pixGetDepth(page) != 8 || pixGetColormap(page) != nullptr) {
+    greyed = grey_of(page);
+    grey = greyed.get();
+  }
+  if (grey == nullptr) return cv::Mat();
+  // Leptonica keeps the pixels of a row in 32-bit words in host order, so on a little-endian
+  // machine each word's bytes are swapped on the way into the OpenCV image (one pass, no
+  // intermediate copy of the page).
+  const int width = pixGetWidth(grey), height = pixGetHeight(grey), wpl = pixGetWpl(grey);
+  const l_uint32* data = pixGetData(grey);
+  cv::Mat out(height, width, CV_8UC1);
+  for (int y = 0; y < height; ++y) {
+    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    uchar* row = out.ptr<uchar>(y);
+    const int whole_words = width / 4;
+    for (int i = 0; i < whole_words; ++i) {
+      l_uint32 word = line[i];
+      if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap32(word);
+      std::memcpy(row + 4 * i, &word, 4);
+    }
+    for (int x = 4 * whole_words; x < width; ++x) row[x] = static_cast<uchar>(GET_DATA_BYTE(line, x));
+  }
+  return out;
 }
 
 namespace {

@@ -47,6 +47,38 @@ PixPtr framed(Pix* page, l_uint32 black) {
 
 constexpr double kTargetsDeg[] = {-5.0, -4.2, -3.1, -2.0, -1.2, -0.4, 0.7, 1.6, 2.5, 3.3, 4.1, 5.0};
 
+// grey_mat copies the rows word by word with the bytes swapped: every pixel must land where
+// Leptonica has it, also in the last, partial word of a row (widths not a multiple of 4), and
+// 1-bit and colour pages are greyed first.
+TEST(PageGeometry, PageGeometry_GreyMatHasEveryPixelWhereLeptonicaHasIt) {
+  for (const int width : {2480, 2483, 7}) {
+    PixPtr grey(pixCreate(width, 5, 8));
+    for (int y = 0; y < 5; ++y) {
+      for (int x = 0; x < width; ++x) pixSetPixel(grey.get(), x, y, static_cast<l_uint32>((x * 7 + y * 13) % 256));
+    }
+    const cv::Mat mat = grey_mat(grey.get());
+    ASSERT_EQ(mat.cols, width);
+    ASSERT_EQ(mat.rows, 5);
+    for (int y = 0; y < 5; ++y) {
+      for (int x = 0; x < width; ++x) {
+        l_uint32 value = 0;
+        pixGetPixel(grey.get(), x, y, &value);
+        ASSERT_EQ(mat.at<uchar>(y, x), value) << "width " << width << " at " << x << "," << y;
+      }
+    }
+  }
+  PixPtr bilevel(pixCreate(13, 2, 1));
+  pixSetPixel(bilevel.get(), 12, 1, 1);  // black
+  const cv::Mat from_bilevel = grey_mat(bilevel.get());
+  EXPECT_EQ(from_bilevel.at<uchar>(1, 12), 0);
+  EXPECT_EQ(from_bilevel.at<uchar>(0, 0), 255);
+  PixPtr colour(pixCreate(6, 1, 32));
+  pixSetRGBPixel(colour.get(), 5, 0, 200, 200, 200);
+  const cv::Mat from_colour = grey_mat(colour.get());
+  EXPECT_EQ(from_colour.at<uchar>(0, 5), 200);
+  EXPECT_EQ(from_colour.at<uchar>(0, 0), 0);
+}
+
 TEST(PageGeometry, PageGeometry_DeskewLeavesUnderThreeTenthsOfADegreeOnPagesSkewedUpToFive) {
   PageGeometry geometry(GeometrySettings{.correct_orientation = false}, "");
   const auto pages = testing::sample_pages();

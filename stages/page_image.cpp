@@ -1,7 +1,10 @@
 #include "stages/page_image.h"
 
+#include <bit>
 #include <csetjmp>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -62,9 +65,126 @@ PixPtr normalise_colour(PixPtr pix) {
 
 }  // namespace
 
+namespace {
+
+// libpng's input callback over the bytes in memory.
+struct PngInput {
+  std::string_view bytes;
+  size_t at = 0;
+};
+void read_png_bytes(png_structp png, png_bytep out, png_size_t length) {
+  auto* input = static_cast<PngInput*>(png_get_io_ptr(png));
+  if (length > input->bytes.size() - input->at) png_error(png, "truncated");
+  std::memcpy(out, input->bytes.data() + input->at, length);
+  input->at += length;
+}
+void png_error_jumps(png_structp png, png_const_charp) { png_longjmp(png, 1); }
+void png_warning_ignored(png_structp, png_const_charp) {}
+
+// One PNG row into one PIX line: the inverse of png_row.
+void pix_line(png_const_bytep row, int width, int depth, l_uint32* line) {
+  if (depth == 32) {
+    for (int x = 0; x < width; ++x) composeRGBPixel(row[3 * x], row[3 * x + 1], row[3 * x + 2], line + x);
+    return;
+  }
+  const int bytes = depth == 8 ? width : (width + 7) / 8;
+  const l_uint32 invert = depth == 1 ? 0xffffffffu : 0u;
+  const int whole_words = bytes / 4;
+  for (int i = 0; i < whole_words; ++i) {  // the bytes of a word in pixel order, as Leptonica keeps them
+    l_uint32 word;
+    std::memcpy(&word, row + 4 * i, 4);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap32(word);
+    line[i] = word ^ invert;
+  }
+  for (int i = 4 * whole_words; i < bytes; ++i) SET_DATA_BYTE(line, i, row[i] ^ static_cast<png_byte>(invert));
+}
+
+// The header of a PNG that png_rows_into can read: what encode_png writes (1-bit or 8-bit
+// grey, 8-bit RGB, not interlaced); 0 for anything else.
+int page_png_depth(png_structp png, png_infop info) {
+  if (png_get_interlace_type(png, info) != PNG_INTERLACE_NONE) return 0;
+  const int bit_depth = png_get_bit_depth(png, info);
+  const int colour = png_get_color_type(png, info);
+  if (colour == PNG_COLOR_TYPE_GRAY && (bit_depth == 1 || bit_depth == 8)) return bit_depth;
+  if (colour == PNG_COLOR_TYPE_RGB && bit_depth == 8) return 32;
+  return 0;
+}
+
+// Reads a page PNG's rows into *out (created here); false when libpng reported an error or
+// the PNG is not one page_png_depth accepts (*out stays null). Only plain values live in this
+// frame, so the longjmp of an error skips no destructor; the caller frees *out.
+bool png_rows_into(png_structp png, png_infop info, png_bytep* row, size_t* row_size, Pix** out) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_read_info(png, info);
+  const int depth = page_png_depth(png, info);
+  const png_uint_32 width = png_get_image_width(png, info);
+  const png_uint_32 height = png_get_image_height(png, info);
+  if (depth == 0 || width == 0 || height == 0 || width > (1u << 20) || height > (1u << 20)) return false;
+  *row_size = png_get_rowbytes(png, info);
+  *row = static_cast<png_bytep>(std::malloc(*row_size));
+  *out = pixCreateNoInit(static_cast<l_int32>(width), static_cast<l_int32>(height), depth);
+  if (*row == nullptr || *out == nullptr) return false;
+  if (depth == 32) pixSetSpp(*out, 3);
+  png_uint_32 ppm_x = 0, ppm_y = 0;
+  int unit = 0;
+  if (png_get_pHYs(png, info, &ppm_x, &ppm_y, &unit) != 0 && unit == PNG_RESOLUTION_METER) {
+    // pixels per metre to per inch, rounded as Leptonica's own reader does
+    pixSetResolution(*out, static_cast<l_int32>(static_cast<l_float32>(ppm_x) / 39.37 + 0.5),
+                     static_cast<l_int32>(static_cast<l_float32>(ppm_y) / 39.37 + 0.5));
+  }
+  l_uint32* data = pixGetData(*out);
+  const l_int32 wpl = pixGetWpl(*out);
+  for (png_uint_32 y = 0; y < height; ++y) {
+    png_read_row(png, *row, nullptr);
+    l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    if (depth != 32) line[wpl - 1] = 0;  // the pad bits of a partial last word stay 0
+    pix_line(*row, static_cast<int>(width), depth, line);
+  }
+  if (depth == 1) pixSetPadBits(*out, 0);
+  png_read_end(png, nullptr);  // the rest of the file up to IEND: a cut-off PNG is an error
+  return true;
+}
+
+// A page image as ZPE stores it (encode_png), read row by row straight into the PIX; null
+// for any other PNG or on a libpng error. Leptonica's reader keeps every row in a second
+// buffer (a grey A4 page: 8.7 MB more) and copies it pixel by pixel; this one does neither.
+// Zlib's Adler-32 check is skipped: a stored page comes from the blob store, which has
+// already checked the whole PNG against its SHA-256 (pipeline/blob_store.h); a corrupt
+// stream still fails to inflate.
+PixPtr read_page_png(std::string_view bytes) {
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, png_error_jumps, png_warning_ignored);
+  png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
+  PngInput input{bytes, 0};
+  png_bytep row = nullptr;
+  size_t row_size = 0;
+  Pix* pix = nullptr;
+  bool read = false;
+  if (info != nullptr) {
+    png_set_read_fn(png, &input, read_png_bytes);
+#ifdef PNG_IGNORE_ADLER32
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
+    read = png_rows_into(png, info, &row, &row_size, &pix);
+  }
+  png_destroy_read_struct(&png, &info, nullptr);
+  std::free(row);
+  if (!read) {
+    pixDestroy(&pix);
+    return nullptr;
+  }
+  return PixPtr(pix);
+}
+
+bool is_png(std::string_view bytes) { return bytes.size() >= 8 && bytes.substr(0, 8) == "\x89PNG\r\n\x1a\n"; }
+
+}  // namespace
+
 Result<PixPtr> decode_image(std::string_view bytes) {
   quiet_leptonica();
   if (bytes.empty()) return fail(ErrorKind::kInvalidInput, "the image is empty");
+  if (is_png(bytes)) {
+    if (PixPtr page = read_page_png(bytes)) return page;
+  }
   PixPtr pix(pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size()));
   if (!pix) return fail(ErrorKind::kInvalidInput, "the image cannot be decoded");
   return pix;
@@ -105,8 +225,6 @@ void append_png_bytes(png_structp png, png_bytep data, png_size_t length) {
   static_cast<std::string*>(png_get_io_ptr(png))->append(reinterpret_cast<const char*>(data), length);
 }
 void flush_nothing(png_structp) {}
-void png_error_jumps(png_structp png, png_const_charp) { png_longjmp(png, 1); }
-void png_warning_ignored(png_structp, png_const_charp) {}
 
 // One row of the PIX in PNG's layout: samples MSB first, 1-bit rows with 0 = black (the PIX
 // has 1 = black), colour as R, G, B bytes.

@@ -28,7 +28,11 @@ using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 // decoding problems itself, with the file and page.
 void quiet_leptonica();
 
-// Decodes an image held in memory (any format Leptonica reads; ZPE stores PNG).
+// Decodes an image held in memory (any format Leptonica reads; ZPE stores PNG). A PNG as
+// encode_png writes it is read row by row straight into the PIX (no second copy of the page,
+// about half the time of Leptonica's reader on a grey page), without zlib's Adler-32 check:
+// the callers pass page images from the blob store, which checked them against their SHA-256.
+// Any other image goes through Leptonica's readers.
 Result<PixPtr> decode_image(std::string_view bytes);
 
 // The page converted to what ZPE stores: 1-bit stays 1-bit, colour-mapped and 2/4/16-bit

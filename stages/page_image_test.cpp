@@ -88,6 +88,59 @@ TEST(PageImage, PngRoundTripsEveryStoredDepthWithItsResolution) {
   }
 }
 
+// decode_image reads ZPE's own page PNGs row by row itself: the result must be what
+// Leptonica's reader gives, pixel for pixel (all 32 bits of a colour pixel), with the same
+// depth, samples per pixel and resolution.
+TEST(PageImage, OwnPngReaderGivesWhatLeptonicasReaderGives) {
+  for (const int width : {1, 7, 33, 301}) {
+    for (const int depth : {1, 8, 32}) {
+      SCOPED_TRACE("width " + std::to_string(width) + " depth " + std::to_string(depth));
+      PixPtr pix = noisy_page(width, 5, depth);
+      auto png = encode_png(pix.get());
+      ASSERT_TRUE(png);
+      auto ours = decode_image(*png);
+      ASSERT_TRUE(ours);
+      PixPtr leptonicas(pixReadMem(reinterpret_cast<const l_uint8*>(png->data()), png->size()));
+      ASSERT_TRUE(leptonicas);
+      EXPECT_EQ(pixGetDepth(ours->get()), pixGetDepth(leptonicas.get()));
+      EXPECT_EQ(pixGetSpp(ours->get()), pixGetSpp(leptonicas.get()));
+      EXPECT_EQ(pixGetXRes(ours->get()), pixGetXRes(leptonicas.get()));
+      EXPECT_EQ(pixGetYRes(ours->get()), pixGetYRes(leptonicas.get()));
+      for (int y = 0; y < 5; ++y) {
+        for (int x = 0; x < width; ++x) {
+          l_uint32 a = 0, b = 0;
+          pixGetPixel(ours->get(), x, y, &a);
+          pixGetPixel(leptonicas.get(), x, y, &b);
+          ASSERT_EQ(a, b) << "pixel " << x << "," << y;
+        }
+      }
+    }
+  }
+}
+
+// PNGs that are not what encode_png writes (a colour map, 16 bits, interlaced) still decode
+// through Leptonica; a cut-off PNG is an error, not a crash or a half-read page.
+TEST(PageImage, OtherPngsStillDecodeAndACutOffPngIsAnError) {
+  PixPtr grey = noisy_page(40, 30, 8);
+  PixPtr mapped(pixConvertGrayToColormap(grey.get()));
+  ASSERT_TRUE(mapped);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(pixWriteMem(&data, &size, mapped.get(), IFF_PNG), 0);
+  const std::string mapped_png(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  auto decoded = decode_image(mapped_png);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(pixGetWidth(decoded->get()), 40);
+
+  auto png = encode_png(noisy_page(301, 40, 8).get());
+  ASSERT_TRUE(png);
+  for (const size_t keep : {size_t{8}, size_t{40}, png->size() / 2, png->size() - 13}) {
+    SCOPED_TRACE("first " + std::to_string(keep) + " bytes");
+    EXPECT_FALSE(decode_image(png->substr(0, keep)));
+  }
+}
+
 TEST(PageImage, BilevelPngIsReadableByOtherDecodersWithBlackAsBlack) {
   PixPtr page = testing::render_text_page({"Az.: 8123456-423"});
   PixPtr bilevel(pixConvertTo1(page.get(), 128));

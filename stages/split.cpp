@@ -5,9 +5,9 @@
 #include <new>
 #include <set>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "classifiers/case_number.h"
+#include "stages/page_geometry.h"
+#include "stages/page_image.h"
 #include "stages/page_parallel.h"
 #include "stages/separator_sheet.h"
 #include "stages/stage_io.h"
@@ -203,10 +203,14 @@ StageOutcome SplitStage::split_at_separators(const StageContext& context, const 
     const std::string where = file + ": page " + std::to_string(source_page_of(pages[i], static_cast<int>(i)));
     auto png = times.time("read", [&] { return read_blob(blobs, pages[i].value("blob", ""), where + " image"); });
     if (!png) return png.error();
-    const cv::Mat grey = times.time("decode", [&] {
-      return cv::imdecode(cv::Mat(1, static_cast<int>(png->size()), CV_8U, png->data()), cv::IMREAD_GRAYSCALE);
-    });
-    if (grey.empty()) return StageFailure{FailureKind::kFinal, where + ": the stored page image cannot be read — report to IT"};
+    // Leptonica decodes the PNG, as everywhere else: OpenCV's image codecs would make every
+    // zpe process load GDAL and its libraries at start.
+    auto pix = times.time("decode", [&] { return decode_image(*png); });
+    png->clear();
+    if (!pix) return StageFailure{FailureKind::kFinal, where + ": the stored page image cannot be read — report to IT"};
+    const cv::Mat grey = times.time("grey", [&] { return grey_mat(pix->get()); });
+    pix->reset();
+    if (grey.empty()) return StageFailure{FailureKind::kFinal, where + ": the stored page image cannot be greyed — report to IT"};
     const int dpi = pages[i].value("dpi_x", 300);
     sheets[i] = find_separator(grey, dpi > 0 ? dpi : 300, settings, &times);
     return std::nullopt;
