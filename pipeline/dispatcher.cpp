@@ -1,5 +1,7 @@
 #include "pipeline/dispatcher.h"
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "connectors/casefile_event.h"
@@ -12,6 +14,7 @@ namespace zpe {
 namespace {
 constexpr int64_t kPeerTimeoutMs = 6000;  // an idle worker re-sends READY every 2 s
 constexpr long kPollMs = 100;
+constexpr int64_t kQueueLookMs = 100;  // for work queued by others (zpe submit, the clearing station) and retries
 // A peer that floods the socket gets this many warning lines per window, then a count.
 constexpr int kRepeatedWarningLines = 5;
 constexpr int64_t kRepeatedWarningWindowMs = 10000;
@@ -104,6 +107,7 @@ void Dispatcher::run(const std::atomic<bool>& stop) {
           spdlog::error("dispatcher: lease expiry failed: {}", expired.error().describe());
         }
       } else {
+        if (!expired->empty()) queue_may_have_changed_ = true;
         for (const auto& outcome : *expired) {
           log_about_document(spdlog::level::warn, outcome.document_id, outcome.tenant,
                              "dispatcher: lease of {} (tenant {}) expired; now {}", outcome.document_id, outcome.tenant,
@@ -143,13 +147,17 @@ void Dispatcher::handle_worker(const protocol::Frames& f, int64_t now) {
     return;
   }
   // The intake queued documents: nothing to record, assign_jobs runs right after this drain.
-  if (command == kWork) return;
+  if (command == kWork) {
+    queue_may_have_changed_ = true;
+    return;
+  }
   Peer& peer = peers_[identity];
   peer.last_seen_ms = now;
   if (command == kReady && f.size() >= 5) {
     peer.stage = f[3];
     peer.name = f[4];
     peer.waiting = true;
+    queue_may_have_changed_ = true;
   } else if (command == kHeartbeat && f.size() >= 4) {
     auto valid = jobs_.extend_lease(f[3], now, config_.lease_ms());
     if (valid && !*valid) refuse(identity, f[3], "lease expired or unknown");
@@ -170,6 +178,7 @@ void Dispatcher::record_result(const WorkerResult& result, int64_t now) {
   const auto& f = result.frames;
   // The lease is judged at the time the result arrived, so waiting for space costs nothing.
   auto recorded = f[2] == protocol::kDone ? on_done(f[0], f, result.received_ms) : on_failed(f[0], f, result.received_ms);
+  queue_may_have_changed_ = true;
   if (recorded) {
     job_space_.note_success(now);
   } else if (job_space_.note_failure(recorded.error(), now)) {
@@ -353,13 +362,23 @@ void Dispatcher::serve_checkpoint(const std::string& identity, const protocol::F
 
 void Dispatcher::assign_jobs(int64_t now) {
   if (!job_space_.may_try(now)) return;
+  if (!queue_may_have_changed_ && now - last_queue_look_ms_ < kQueueLookMs) return;
+  queue_may_have_changed_ = false;
+  last_queue_look_ms_ = now;
+  std::set<std::string> nothing_queued;  // stages whose queue this look found empty
   for (auto it = peers_.begin(); it != peers_.end();) {
     Peer& peer = it->second;
     if (now - peer.last_seen_ms > kPeerTimeoutMs && !peer.waiting) {
       it = peers_.erase(it);
       continue;
     }
-    if (!peer.waiting || now - peer.last_seen_ms > kPeerTimeoutMs) {
+    if (!peer.waiting || now - peer.last_seen_ms > kPeerTimeoutMs || nothing_queued.count(peer.stage) != 0) {
+      ++it;
+      continue;
+    }
+    auto due = jobs_.has_due_work(peer.stage, now);
+    if (due && !*due) {
+      nothing_queued.insert(peer.stage);
       ++it;
       continue;
     }
@@ -371,6 +390,7 @@ void Dispatcher::assign_jobs(int64_t now) {
       return;
     }
     if (!*job) {
+      nothing_queued.insert(peer.stage);
       ++it;
       continue;
     }
@@ -398,6 +418,7 @@ void Dispatcher::assign_jobs(int64_t now) {
     } else {
       spdlog::warn("dispatcher: worker '{}' unreachable; releasing {}", peer.name, j.document_id);
       auto released = jobs_.release_lease(j.lease_id, "worker unreachable", config_.max_attempts() + 1, now);
+      queue_may_have_changed_ = true;
       if (!released) spdlog::error("dispatcher: cannot release lease: {}", released.error().describe());
       it = peers_.erase(it);
     }

@@ -1,6 +1,6 @@
 // Dispatcher: the durable heart of the pipeline. Binds a ZeroMQ ROUTER for stage workers
 // and the case-file feed, hands one job at a time to each idle worker of the right stage
-// under a lease (at once when a worker reports, a stage finishes or the intake sends WORK;
+// under a lease (at once when a worker reports READY, a stage finishes or the intake sends WORK;
 // otherwise it looks at the job store every 100 ms, for work queued by others: `zpe
 // submit`, the clearing station, retries), extends leases on heartbeats, applies results
 // through the job store (fenced by lease id), expires lost leases, quarantines bad input,
@@ -102,6 +102,12 @@ class Dispatcher {
   std::vector<std::string> stages_;
   std::map<std::string, Peer> peers_;
   int64_t last_expiry_check_ms_ = 0;
+  // assign_jobs looks at the queue when something may have changed it (a worker reported
+  // READY, a result was recorded, the intake sent WORK, leases expired) and otherwise every
+  // kQueueLookMs, not on every message: blob reads and writes, heartbeats and checkpoints
+  // change no queue, and each look is a write transaction per waiting worker.
+  bool queue_may_have_changed_ = true;
+  int64_t last_queue_look_ms_ = 0;
   NoSpaceWatch blob_space_;  // blob PUTs refused for lack of space
   NoSpaceWatch job_space_;   // job-store writes refused for lack of space (SQLITE_FULL)
   LogRateLimit repeated_warnings_;  // malformed messages and unknown commands: a few lines, then a count

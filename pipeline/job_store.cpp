@@ -321,6 +321,14 @@ Result<std::optional<std::string>> JobStore::find_ingested(const std::string& te
   return std::optional<std::string>{};
 }
 
+Result<bool> JobStore::has_due_work(const std::string& stage, int64_t now) {
+  Statement s(db_, "SELECT 1 FROM documents WHERE state = 'QUEUED' AND stage = ? AND not_before_ms <= ? LIMIT 1");
+  s.bind(1, stage).bind(2, now);
+  const bool found = s.step();
+  if (auto st = s.status(); !st) return fail(st.error());
+  return found;
+}
+
 Result<std::optional<Job>> JobStore::claim(const std::string& stage, const std::string& worker,
                                            int64_t now, int64_t lease_ms) {
   Transaction tx(db_);

@@ -271,6 +271,9 @@ class JobStore {
                                                    const std::string& source_file,
                                                    const std::string& sha256);
 
+  // Whether a due document waits for `stage`: a read, no write lock, so the dispatcher takes
+  // claim()'s write transaction only when there is something to claim.
+  Result<bool> has_due_work(const std::string& stage, int64_t now_ms);
   // Leases the oldest due document waiting for `stage`, or nothing.
   Result<std::optional<Job>> claim(const std::string& stage, const std::string& worker,
                                    int64_t now_ms, int64_t lease_ms);

@@ -73,6 +73,22 @@ TEST_F(JobStoreTest, ClaimLeasesTheOldestQueuedDocumentOfThatStage) {
   EXPECT_FALSE(*none);
 }
 
+// The dispatcher's look before a claim: true only for a stage with a queued document that
+// is due (not one leased, not one waiting out a retry back-off).
+TEST_F(JobStoreTest, HasDueWorkOnlyForAStageWithAQueuedDueDocument) {
+  EXPECT_FALSE(*store_->has_due_work("prepare", 2000));
+  add();
+  EXPECT_TRUE(*store_->has_due_work("prepare", 2000));
+  EXPECT_FALSE(*store_->has_due_work("ocr", 2000));
+  auto job = store_->claim("prepare", "w", 2000, 10000);
+  ASSERT_TRUE(job && *job);
+  EXPECT_FALSE(*store_->has_due_work("prepare", 2000));  // leased
+  auto failed = store_->record_failure((*job)->lease_id, "retryable", "try again", 3, 5000, 2000);
+  ASSERT_TRUE(failed) << failed.error().message;
+  EXPECT_FALSE(*store_->has_due_work("prepare", 3000));  // backing off until 7000
+  EXPECT_TRUE(*store_->has_due_work("prepare", 7000));
+}
+
 TEST_F(JobStoreTest, CompletionMovesToNextStageAndLastStageFilesWithEvent) {
   std::string id = add();
   int64_t t = 2000;
