@@ -305,10 +305,16 @@ void PageGeometry::correct_skew(WorkingPage& page, json& transforms) {
   // text-line second opinion then ran on more pages (its instructions 0.4 -> 1.2 G on 9 pages).
   const SkewMeasure rest = measure_skew_of(straight_ink.get(), straight.get());
   if (std::abs(rest.skew_deg) >= settings_.min_skew_deg && std::abs(rest.skew_deg) < 1.0) {
+    // The first turn is let go before the second is made from the page as it came in: a
+    // page thread then holds two full pages here, not three (a grey A4 page is 8.7 MB).
+    straight.reset();
+    straight_ink.reset();
     if (PixPtr refined = rotated_clockwise(image, total + rest.skew_deg)) {
       straight = std::move(refined);
-      straight_ink.reset();
       total += rest.skew_deg;
+    } else {
+      straight = rotated_clockwise(image, total);
+      if (!straight) return;
     }
   }
   transforms.push_back({{"op", "deskew"}, {"degrees_clockwise", round_to(total, 0.01)},
@@ -323,14 +329,21 @@ void PageGeometry::remove_speckles(WorkingPage& page, json& transforms) {
   PixPtr specks(pixSelectBySize(page.ink(), size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
   l_int32 count = 0;
   if (!specks || pixCountConnComp(specks.get(), 8, &count) != 0 || count == 0) return;
-  PixPtr clean(pixCopy(nullptr, image));
-  switch (pixGetDepth(clean.get())) {
-    case 1: pixSubtract(clean.get(), clean.get(), specks.get()); break;
-    case 8: pixSetMasked(clean.get(), specks.get(), 255); break;
-    default: pixSetMasked(clean.get(), specks.get(), 0xffffff00); break;
+  // The specks are cleared in the page itself when nothing else holds it (the last step: its
+  // bilevel form, which for a bilevel page is the page, is not needed again); else in a copy.
+  // A grey A4 page is 8.7 MB.
+  page.bilevel.reset();
+  const bool own = pixGetRefcount(image) == 1;
+  PixPtr copy(own ? nullptr : pixCopy(nullptr, image));
+  Pix* clean = own ? image : copy.get();
+  if (clean == nullptr) return;
+  switch (pixGetDepth(clean)) {
+    case 1: pixSubtract(clean, clean, specks.get()); break;
+    case 8: pixSetMasked(clean, specks.get(), 255); break;
+    default: pixSetMasked(clean, specks.get(), 0xffffff00); break;
   }
   transforms.push_back({{"op", "despeckle"}, {"max_speck_px", size}, {"removed", count}});
-  page.replace(std::move(clean));
+  if (!own) page.replace(std::move(copy));
 }
 
 Result<NormalisedPage> PageGeometry::normalise(Pix* page, StepTimes* times) {

@@ -66,9 +66,10 @@ class PageGeometry {
   // `times` (optional) gets the wall time of each step: crop, orientation (the fast
   // text-line test), orientation_osd (only pages that test is unsure of), deskew, despeckle.
   Result<NormalisedPage> normalise(Pix* page, StepTimes* times = nullptr);
-  // The same on a page the caller hands over: no working copy is made (no step changes a
-  // page in place; each makes a new one), and the page is freed as soon as the first step
-  // replaces it, so a colour A4 page (35 MB) is held once less per page thread.
+  // The same on a page the caller hands over: no working copy is made, and the page is
+  // freed as soon as a step replaces it, so a colour A4 page (35 MB) is held once less per
+  // page thread. Only the last step (despeckle) changes a page in place, and only one that
+  // nothing else holds (Leptonica's reference count is 1); the others make a new one.
   Result<NormalisedPage> normalise(PixPtr page, StepTimes* times = nullptr);
 
  private:

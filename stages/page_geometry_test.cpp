@@ -205,6 +205,31 @@ TEST(PageGeometry, PageGeometry_RemovesSpecklesButNotText) {
   ASSERT_FALSE(despeckle.is_null());
   EXPECT_GE(despeckle["removed"].get<int>(), 450);
   EXPECT_LE(despeckle["removed"].get<int>(), 2000);
+  // normalise(Pix*) worked on a copy: the caller's page keeps its specks.
+  l_int32 same = 0;
+  pixEqual(out->image.get(), grey.get(), &same);
+  EXPECT_FALSE(same);
+
+  // Handed over: cleared in place when the page is the stage's alone, in a copy when the
+  // caller still holds it (a clone); both give the same page.
+  PixPtr mine(pixCopy(nullptr, grey.get()));
+  Pix* const handed_pixels = mine.get();
+  auto in_place = geometry.normalise(std::move(mine));
+  ASSERT_TRUE(in_place);
+  EXPECT_EQ(in_place->image.get(), handed_pixels);  // no copy was made
+  PixPtr kept(pixClone(grey.get()));
+  auto copied = geometry.normalise(std::move(kept));
+  ASSERT_TRUE(copied);
+  EXPECT_NE(copied->image.get(), grey.get());
+  pixEqual(in_place->image.get(), copied->image.get(), &same);
+  EXPECT_TRUE(same);
+  pixEqual(in_place->image.get(), out->image.get(), &same);
+  EXPECT_TRUE(same);
+  PixPtr original = testing::grey8(pages[0].image.get());
+  std::mt19937 again(7);
+  for (int i = 0; i < 500; ++i) pixSetPixel(original.get(), px(again), py(again), 0);
+  pixEqual(grey.get(), original.get(), &same);
+  EXPECT_TRUE(same) << "the caller's clone was changed";
 }
 
 // Bilevel scans (most letters arrive as CCITT G4) take other code paths: black pixels are
