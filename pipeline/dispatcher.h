@@ -105,7 +105,8 @@ class Dispatcher {
   // assign_jobs looks at the queue when something may have changed it (a worker reported
   // READY, a result was recorded, the intake sent WORK, leases expired) and otherwise every
   // kQueueLookMs, not on every message: blob reads and writes, heartbeats and checkpoints
-  // change no queue, and each look is a write transaction per waiting worker.
+  // change no queue. A look reads once per stage with waiting workers and takes a write
+  // transaction (claim) only where a document is due.
   bool queue_may_have_changed_ = true;
   int64_t last_queue_look_ms_ = 0;
   NoSpaceWatch blob_space_;  // blob PUTs refused for lack of space

@@ -148,9 +148,9 @@ bool png_rows_into(png_structp png, png_infop info, png_bytep* row, size_t* row_
 // A page image as ZPE stores it (encode_png), read row by row straight into the PIX; null
 // for any other PNG or on a libpng error. Leptonica's reader keeps every row in a second
 // buffer (a grey A4 page: 8.7 MB more) and copies it pixel by pixel; this one does neither.
-// Zlib's Adler-32 check is skipped: a stored page comes from the blob store, which has
-// already checked the whole PNG against its SHA-256 (pipeline/blob_store.h); a corrupt
-// stream still fails to inflate.
+// Zlib's Adler-32 check is skipped (libpng still checks each chunk's CRC): a stored page
+// comes from the blob store, which has already checked the whole PNG against its SHA-256
+// (pipeline/blob_store.h).
 PixPtr read_page_png(std::string_view bytes) {
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, png_error_jumps, png_warning_ignored);
   png_infop info = png != nullptr ? png_create_info_struct(png) : nullptr;
