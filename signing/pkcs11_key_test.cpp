@@ -26,7 +26,7 @@ class Pkcs11KeyTest : public ::testing::Test {
     delete ec_;
   }
   void SetUp() override {
-    if (rsa_->empty() || ec_->empty()) GTEST_SKIP() << "SoftHSM2 (softhsm2-util) is not installed: scripts/setup.sh";
+    ASSERT_FALSE(rsa_->empty() || ec_->empty()) << "SoftHSM2 (softhsm2-util) is not installed: scripts/setup.sh";
     setenv("ZPE_SIGN_PIN", zpe::testing::kSoftHsmPin, 1);
   }
   void TearDown() override { unsetenv("ZPE_SIGN_PIN"); }
