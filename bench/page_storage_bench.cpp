@@ -11,6 +11,7 @@
 // Usage: zpe_page_storage_bench [--tone] PAGE.png...
 //   --tone  also print each grey/colour page's measured tone figures and bilevel decision
 // Output: a Markdown table, one row per setting and page kind (bilevel / grey / colour).
+// Mixed-raster pages are compared as poppler shows them (pdftoppm -gray of a one-page PDF).
 //
 // Bilevel codecs: zpe_page_storage_bench --bilevel-codecs [--pdf-dir DIR] FILE.tif...
 // codes every 1-bit page of the given scans (any format ZPE ingests) as CCITT G4 and as a
@@ -19,11 +20,13 @@
 // With --pdf-dir it also writes DIR/<folder>-g4.pdf and DIR/<folder>-jbig2.pdf holding those
 // pages, for timing a viewer's decoding (bench/eval_bilevel_codecs.sh).
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -45,7 +48,7 @@ using zpe::PixPtr;
 
 struct Figures {
   double bytes = 0, psnr_db = 0, text_mad = 0, glyph_pct = 0, ms = 0;
-  int pages = 0, bilevel = 0, jpeg = 0, flate = 0;
+  int pages = 0, bilevel = 0, jpeg = 0, flate = 0, mixed = 0;
   void add(const Figures& page) {
     bytes += page.bytes;
     psnr_db += page.psnr_db;
@@ -56,6 +59,7 @@ struct Figures {
     bilevel += page.bilevel;
     jpeg += page.jpeg;
     flate += page.flate;
+    mixed += page.mixed;
   }
 };
 
@@ -95,6 +99,26 @@ void compare(Pix* prepared, Pix* shown, int threshold, Figures* out) {
   out->glyph_pct = ink_pixels > 0 ? 100.0 * flipped / ink_pixels : 0.0;
 }
 
+bool write_pdf(const std::string& path, const std::vector<zpe::PdfPageImage>& images);
+
+// The page as poppler shows it: a one-page PDF of `image`, rendered in grey at its dpi.
+PixPtr rendered_page(const zpe::PdfPageImage& image) {
+  const std::string base = (std::filesystem::temp_directory_path() / ("zpe-page-storage-" + std::to_string(getpid()))).string();
+  if (!write_pdf(base + ".pdf", {image})) return nullptr;
+  const std::string command = "pdftoppm -r " + std::to_string(image.dpi_x) + " -gray -singlefile " + base + ".pdf " + base;
+  PixPtr shown(std::system(command.c_str()) == 0 ? pixRead((base + ".pgm").c_str()) : nullptr);
+  std::filesystem::remove(base + ".pdf");
+  std::filesystem::remove(base + ".pgm");
+  if (shown && (pixGetWidth(shown.get()) != image.width || pixGetHeight(shown.get()) != image.height)) {
+    // pdftoppm rounds the page size in points; pad or crop by the odd pixel.
+    PixPtr sized(pixCreate(image.width, image.height, 8));
+    pixSetAllArbitrary(sized.get(), 255);
+    pixRasterop(sized.get(), 0, 0, image.width, image.height, PIX_SRC, shown.get(), 0, 0);
+    shown = std::move(sized);
+  }
+  return shown;
+}
+
 // Encodes `page` under `policy` and measures the result.
 Figures measure(Pix* page, const zpe::PageStoragePolicy& policy, int threshold) {
   Figures f;
@@ -120,6 +144,18 @@ Figures measure(Pix* page, const zpe::PageStoragePolicy& policy, int threshold) 
       break;
     }
     case zpe::PdfPageImage::Encoding::kJpeg: {
+      if (stored->image.mask) {
+        // A mixed raster: what a viewer shows is the PDF page as poppler renders it.
+        f.mixed = 1;
+        f.bytes += static_cast<double>(stored->image.mask->bytes.size());
+        PixPtr shown = rendered_page(stored->image);
+        if (!shown) {
+          std::fprintf(stderr, "cannot render a mixed-raster page (pdftoppm from poppler-utils is needed)\n");
+          std::exit(1);
+        }
+        compare(page, shown.get(), threshold, &f);
+        break;
+      }
       f.jpeg = 1;
       auto shown = zpe::decode_image(stored->image.bytes);
       compare(page, shown->get(), threshold, &f);
@@ -272,7 +308,24 @@ int main(int argc, char** argv) {
   for (int quality : {50, 65, 80}) {
     zpe::PageStoragePolicy on;
     on.jpeg_quality = quality;
+    on.mixed_raster_pages = false;
     settings.push_back({"bilevel_text_pages, jpeg_quality " + std::to_string(quality), on});
+  }
+  // Mixed raster on every grey page that is text on light paper (the mid-grey limit set
+  // below anything, so none is bilevel): what it costs and shows against the other two.
+  for (int dpi : {100, 150, 200}) {
+    for (int quality : {65, 80}) {
+      zpe::PageStoragePolicy mixed;
+      mixed.jpeg_quality = quality;
+      mixed.mixed_background_dpi = dpi;
+      mixed.limits.max_mid_grey_pct = -1.0;
+      settings.push_back({"mixed raster, background " + std::to_string(dpi) + " dpi, jpeg_quality " +
+                              std::to_string(quality), mixed});
+    }
+  }
+  {
+    zpe::PageStoragePolicy defaults;
+    settings.push_back({"the defaults (bilevel, else mixed raster, else continuous)", defaults});
   }
   std::map<std::pair<size_t, std::string>, Figures> totals;  // (setting, kind) -> sums
   for (const char* file : files) {
@@ -298,12 +351,12 @@ int main(int argc, char** argv) {
     }
     for (size_t s = 0; s < settings.size(); ++s) totals[{s, kind}].add(measure(pix->get(), settings[s].policy, threshold));
   }
-  std::printf("| setting | pages | kind | stored bilevel/jpeg/flate | KiB/page | PSNR dB | text MAD | glyph px changed %% | encode ms |\n");
+  std::printf("| setting | pages | kind | stored bilevel/jpeg/flate/mixed | KiB/page | PSNR dB | text MAD | glyph px changed %% | encode ms |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& [key, f] : totals) {
     const double n = f.pages;
-    std::printf("| %s | %d | %s | %d/%d/%d | %.1f | %.1f | %.2f | %.2f | %.0f |\n", settings[key.first].name.c_str(),
-                f.pages, key.second.c_str(), f.bilevel, f.jpeg, f.flate, f.bytes / n / 1024.0, f.psnr_db / n,
+    std::printf("| %s | %d | %s | %d/%d/%d/%d | %.1f | %.1f | %.2f | %.2f | %.0f |\n", settings[key.first].name.c_str(),
+                f.pages, key.second.c_str(), f.bilevel, f.jpeg, f.flate, f.mixed, f.bytes / n / 1024.0, f.psnr_db / n,
                 f.text_mad / n, f.glyph_pct / n, f.ms / n);
   }
   return 0;

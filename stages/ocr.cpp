@@ -42,6 +42,8 @@ struct JobSettings {
   std::string font_file;
   std::string icc_profile;
   std::string grey_icc_profile;
+  bool mixed_raster_pages = true;
+  int mixed_background_dpi = 150;
 };
 
 // Tesseract language names: letters, digits, '_' and '+' between several ("deu+eng").
@@ -64,11 +66,14 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   auto bilevel = boolean_setting(settings, "bilevel_text_pages", defaults.bilevel_text_pages);
   auto codec_name = string_setting(settings, "bilevel_codec", bilevel_codec_name(defaults.bilevel_codec));
   auto codec = codec_name ? bilevel_codec_named(*codec_name) : fail(codec_name.error());
+  auto mixed = boolean_setting(settings, "mixed_raster_pages", defaults.mixed_raster_pages);
+  auto background_dpi = integer_setting(settings, "mixed_background_dpi", defaults.mixed_background_dpi, 50, 300);
   for (const auto* error : {language ? nullptr : &language.error(), quality ? nullptr : &quality.error(),
                             threshold ? nullptr : &threshold.error(), font ? nullptr : &font.error(),
                             icc ? nullptr : &icc.error(), grey_icc ? nullptr : &grey_icc.error(),
                             bilevel ? nullptr : &bilevel.error(),
-                            codec ? nullptr : &codec.error()}) {
+                            codec ? nullptr : &codec.error(), mixed ? nullptr : &mixed.error(),
+                            background_dpi ? nullptr : &background_dpi.error()}) {
     if (error != nullptr) return fail(ErrorKind::kInvalidInput, "stage ocr: " + error->message);
   }
   if (!is_language_name(*language)) {
@@ -79,6 +84,8 @@ Result<JobSettings> read_settings(const json& settings, const JobSettings& defau
   out.jpeg_quality = static_cast<int>(*quality);
   out.bilevel_text_pages = *bilevel;
   out.bilevel_codec = *codec;
+  out.mixed_raster_pages = *mixed;
+  out.mixed_background_dpi = static_cast<int>(*background_dpi);
   out.min_confidence = static_cast<double>(*threshold);
   out.font_file = *font;
   out.icc_profile = *icc;
@@ -202,6 +209,8 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   storage.bilevel_text_pages = settings.bilevel_text_pages;
   storage.jpeg_quality = settings.jpeg_quality;
   storage.bilevel_codec = settings.bilevel_codec;
+  storage.mixed_raster_pages = settings.mixed_raster_pages;
+  storage.mixed_background_dpi = settings.mixed_background_dpi;
   StepTimes times;
   SerialBlobAccess blobs(context.blobs);
   const auto where_of = [&](const PageRef& page) { return file + ": page " + std::to_string(page.page); };
@@ -255,12 +264,13 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
   std::string document_text;
   double weighted_confidence = 0.0;
   int total_words = 0;
-  std::map<std::string, int> pages_by_encoding{{"jbig2_generic", 0}, {"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}};
+  std::map<std::string, int> pages_by_encoding{
+      {"jbig2_generic", 0}, {"ccitt_g4", 0}, {"jpeg", 0}, {"flate", 0}, {"mixed_raster", 0}};
   json page_images = json::array();
   for (size_t i = 0; i < pages->size(); ++i) {
     const PageRef& page = (*pages)[i];
     const RecognisedPage& text = texts[i];
-    ++pages_by_encoding[encoding_name(images[i]->image.encoding)];
+    ++pages_by_encoding[stored_as_name(images[i]->image)];
     images[i]->record["page"] = page.page;
     page_images.push_back(std::move(images[i]->record));
     if (auto added = (*pdf)->add_page(images[i]->image, text); !added) return tl::unexpected(broken(page, added.error().message));
@@ -307,6 +317,8 @@ StageOutcome OcrStage::recognise_document(const StageContext& context, const Job
                          {"page_images", std::move(page_images)},
                          {"bilevel_text_pages", settings.bilevel_text_pages},
                          {"bilevel_codec", bilevel_codec_name(settings.bilevel_codec)},
+                         {"mixed_raster_pages", settings.mixed_raster_pages},
+                         {"mixed_background_dpi", settings.mixed_background_dpi},
                          {"jpeg_quality", settings.jpeg_quality}};
   result.patch["step_ms"] = times.merged_into(context.record, "ocr");
   if (engine != nullptr && confidence < settings.min_confidence) {

@@ -20,10 +20,11 @@
 //         "confidence": mean of the pages' confidences weighted by their words (0..100),
 //         "min_confidence": the threshold applied}
 //   pdf: {"sha256", "size", "pages", "media_type", "conformance": "PDF/A-2b",
-//         "images": {"jbig2_generic", "ccitt_g4", "jpeg", "flate"} (page counts), "page_images":
-//         [{"page", "source_depth", "stored_as", "bytes", grey/colour pages: "tone" {measured
-//         figures}, "bilevel", "reason"}] (stages/page_compression.h), "bilevel_text_pages",
-//         "bilevel_codec", "jpeg_quality"}
+//         "images": {"jbig2_generic", "ccitt_g4", "jpeg", "flate", "mixed_raster"} (page
+//         counts), "page_images": [{"page", "source_depth", "stored_as", "bytes", grey/colour
+//         pages: "tone" {measured figures}, "bilevel", "reason", mixed rasters: "mixed_raster"
+//         {...}, "continuous_bytes"}] (stages/page_compression.h), "bilevel_text_pages",
+//         "bilevel_codec", "mixed_raster_pages", "mixed_background_dpi", "jpeg_quality"}
 // A document whose OCR confidence is below min_confidence goes to CLEARING "OCR unsure"
 // (with the patch, so the operator sees what was read). A page without text has confidence
 // 0 and 0 words; that is not a failure.
@@ -37,7 +38,8 @@
 // Settings (per tenant): language ("deu"), min_confidence (60), jpeg_quality (80),
 // bilevel_text_pages (true: grey/colour text-on-white pages may be stored bilevel),
 // bilevel_codec ("jbig2": lossless JBIG2 generic region, or "g4": CCITT G4, for 1-bit and
-// thresholded pages),
+// thresholded pages), mixed_raster_pages (true: a text page with photo or tint regions may be
+// stored as a text mask over a background at mixed_background_dpi (150, 50..300)),
 // pdf_font, icc_profile, grey_icc_profile (see config/zpe.toml); tessdata_dir (Tesseract's default when absent).
 #pragma once
 

@@ -72,7 +72,18 @@ StageValue<json> save_ocr_page(BlobAccess& blobs, const RecognisedPage& text, co
   if (!layout) return tl::unexpected(layout.error());
   auto bytes = write_blob(blobs, image.image.bytes, where + " PDF image");
   if (!bytes) return tl::unexpected(bytes.error());
+  json mask;  // a mixed raster's text mask
+  if (image.image.mask) {
+    auto mask_blob = write_blob(blobs, image.image.mask->bytes, where + " PDF text mask");
+    if (!mask_blob) return tl::unexpected(mask_blob.error());
+    mask = {{"blob", *mask_blob},
+            {"encoding", encoding_name(image.image.mask->encoding)},
+            {"grey", image.image.mask->grey},
+            {"background_width", image.image.background_width},
+            {"background_height", image.image.background_height}};
+  }
   return json{{"layout", *layout},
+              {"mask", std::move(mask)},
               {"image", *bytes},
               {"encoding", encoding_name(image.image.encoding)},
               {"width", image.image.width},
@@ -102,6 +113,14 @@ std::optional<OcrPageResult> restore_ocr_page(BlobAccess& blobs, const json& sav
     out.image.image.dpi_x = saved.at("dpi_x").get<int>();
     out.image.image.dpi_y = saved.at("dpi_y").get<int>();
     out.image.record = saved.at("image_record");
+    if (const auto mask = saved.find("mask"); mask != saved.end() && !mask->is_null()) {
+      const auto mask_encoding = encoding_named(mask->at("encoding").get<std::string>());
+      auto mask_bytes = blobs.read(mask->at("blob").get<std::string>());
+      if (!mask_encoding || !mask_bytes) return std::nullopt;
+      out.image.image.mask = PdfPageImage::TextMask{*mask_encoding, std::move(*mask_bytes), mask->at("grey").get<int>()};
+      out.image.image.background_width = mask->at("background_width").get<int>();
+      out.image.image.background_height = mask->at("background_height").get<int>();
+    }
     return out;
   } catch (const json::exception&) {
     return std::nullopt;

@@ -22,7 +22,8 @@ namespace zpe {
 
 // Writes the page's two blobs and returns the checkpoint's result:
 // {"layout": sha, "image": sha, "encoding", "width", "height", "components", "dpi_x",
-// "dpi_y", "image_record": {...}}, or {"not_restorable": why} when the text cannot be
+// "dpi_y", "image_record": {...}, "mask": null or, for a mixed raster, {"blob": sha,
+// "encoding", "grey", "background_width", "background_height"}}, or {"not_restorable": why} when the text cannot be
 // written as JSON (not UTF-8): restore_ocr_page refuses that one. `where` names the page in
 // a failure ("a.tif: page 3").
 StageValue<nlohmann::json> save_ocr_page(BlobAccess& blobs, const RecognisedPage& text, const StoredPageImage& image,

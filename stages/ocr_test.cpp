@@ -189,6 +189,31 @@ TEST_F(OcrStageTest, OcrStage_RecognisesAgainAPageWhoseCheckpointBlobsAreGone) {
   EXPECT_EQ(again->patch["pdf"]["sha256"], whole->patch["pdf"]["sha256"]);
 }
 
+// A mixed-raster page (text with a photo) is taken from its checkpoint with its text mask:
+// the resumed PDF is the same file.
+TEST_F(OcrStageTest, OcrStage_MixedRasterPageComesBackFromItsCheckpointWhole) {
+  PixPtr page = testing::render_text_page({"Lichtbild des Antragstellers", "Az.: 8123456-423"});
+  for (int y = 1400; y < 1870; ++y) {
+    for (int x = 300; x < 1000; ++x) {
+      pixSetPixel(page.get(), x, y, static_cast<l_uint32>(70 + (x - 300) * 120 / 700 + ((x * 7 + y * 13) % 23)));
+    }
+  }
+  PixPtr second = testing::render_text_page({"Seite zwei"}, 1240, 400, 150);
+  const json record = record_with_pages({page.get(), second.get()});  // one page is never recorded
+  testing::InMemoryPageCheckpoints checkpoints;
+  auto whole = stage_->run(StageContext{record, json::object(), blobs_, nullptr, &checkpoints});
+  ASSERT_TRUE(whole) << whole.error().reason;
+  ASSERT_EQ(whole->patch["pdf"]["images"]["mixed_raster"], 1) << whole->patch["pdf"].dump();
+  EXPECT_EQ(whole->patch["pdf"]["mixed_background_dpi"], 150);
+  checkpoints.next_attempt();
+  auto resumed = stage_->run(StageContext{record, json::object(), blobs_, nullptr, &checkpoints});
+  ASSERT_TRUE(resumed) << resumed.error().reason;
+  EXPECT_EQ(checkpoints.found(), 2);
+  EXPECT_EQ(checkpoints.saves(), 0) << "both pages come from their checkpoints";
+  EXPECT_EQ(resumed->patch["pdf"]["sha256"], whole->patch["pdf"]["sha256"]);
+  EXPECT_EQ(resumed->patch["pdf"]["page_images"], whole->patch["pdf"]["page_images"]);
+}
+
 TEST_F(OcrStageTest, OcrStage_IsIdempotent) {
   PixPtr page = testing::render_text_page({"Az.: 8123456-423"}, 1240, 400, 150);
   const json record = record_with_pages({page.get()});
@@ -287,7 +312,7 @@ TEST_F(OcrStageTest, OcrStage_WritesSearchablePdfA) {
   EXPECT_EQ(bytes.size(), pdf["size"].get<size_t>());
   EXPECT_TRUE(testing::pdfa_problems(bytes).empty());
   EXPECT_NE(blobs_.get(outcome->patch["ocr"]["alto_blob"]).find("CONTENT=\"8123456-423\""), std::string::npos);
-  if (!testing::have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  ASSERT_TRUE(testing::have_tool("pdftotext")) << "pdftotext (poppler-utils) is needed";
   testing::TemporaryPdf file(bytes);
   EXPECT_NE(testing::run_command("pdftotext " + file.path() + " -", false).text.find("8123456-423"), std::string::npos);
 }
@@ -394,7 +419,7 @@ TEST_F(OcrStageTest, OcrStage_BornDigitalPdfKeepsItsOwnTextWithoutOcr) {
   EXPECT_NE(text.find("Aktenzeichen 8123456-423"), std::string::npos) << text;
   const std::string output = blobs_.get(outcome->patch["pdf"]["sha256"]);
   EXPECT_TRUE(testing::pdfa_problems(output).empty());
-  if (!testing::have_tool("pdftotext")) GTEST_SKIP() << "pdftotext not installed";
+  ASSERT_TRUE(testing::have_tool("pdftotext")) << "pdftotext (poppler-utils) is needed";
   testing::TemporaryPdf file(output);
   const auto extracted = testing::run_command("pdftotext " + file.path() + " -", false).text;
   EXPECT_NE(extracted.find("Aktenzeichen 8123456-423"), std::string::npos) << extracted;
@@ -424,6 +449,8 @@ TEST_F(OcrStageTest, OcrStage_RefusesBadSettings) {
   EXPECT_FALSE(make_ocr_stage({{"bilevel_text_pages", "yes"}}));
   EXPECT_FALSE(make_ocr_stage({{"bilevel_codec", "jbig2-lossy"}}));
   EXPECT_FALSE(make_ocr_stage({{"bilevel_codec", 2}}));
+  EXPECT_FALSE(make_ocr_stage({{"mixed_raster_pages", "no"}}));
+  EXPECT_FALSE(make_ocr_stage({{"mixed_background_dpi", 20}}));
   EXPECT_TRUE(make_ocr_stage({{"language", "deu"}, {"bilevel_codec", "g4"}}));
 }
 

@@ -92,6 +92,41 @@ Result<Luminance> luminance_of(Pix* page) {
   return out;
 }
 
+// Per 32x32 tile of an 8-bit page, row by row: whether it is photo-like (more than half
+// its pixels mid-grey, i.e. in (mid_low, mid_high)).
+struct PhotoTiles {
+  l_int32 across = 0, down = 0;
+  std::vector<uint8_t> photo;
+};
+
+PhotoTiles photo_tiles(Pix* grey, int mid_low, int mid_high) {
+  const l_int32 width = pixGetWidth(grey), height = pixGetHeight(grey), wpl = pixGetWpl(grey);
+  const l_uint32* data = pixGetData(grey);
+  PhotoTiles tiles;
+  tiles.across = std::max(1, width / kTile);
+  tiles.down = std::max(1, height / kTile);
+  std::vector<uint32_t> mid_in_tile(static_cast<size_t>(tiles.across) * tiles.down, 0);
+  for (l_int32 y = 0; y < tiles.down * kTile && y < height; ++y) {
+    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    uint32_t* row = mid_in_tile.data() + static_cast<size_t>(y / kTile) * tiles.across;
+    for (l_int32 x = 0; x < tiles.across * kTile && x < width; ++x) {
+      const int v = GET_DATA_BYTE(line, x);
+      row[x / kTile] += v > mid_low && v < mid_high;
+    }
+  }
+  const double tile_pixels = static_cast<double>(std::min(kTile, width)) * std::min(kTile, height);
+  tiles.photo.resize(mid_in_tile.size());
+  std::transform(mid_in_tile.begin(), mid_in_tile.end(), tiles.photo.begin(),
+                 [&](uint32_t count) { return count > kPhotoTileMidShare * tile_pixels ? 1 : 0; });
+  return tiles;
+}
+
+// The mid-grey band of measure_page_tone: (ink + span/4, paper - span/4).
+std::pair<int, int> mid_grey_band(const PageToneFigures& figures) {
+  const int span = std::max(0, figures.paper_level - figures.ink_level);
+  return {figures.ink_level + span / 4, figures.paper_level - span / 4};
+}
+
 std::string percent(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g %%", value);
@@ -120,9 +155,7 @@ Result<PageToneFigures> measure_page_tone(Pix* page) {
   figures.ink_level = median_between(histogram, 0, split, 0);
   figures.paper_level = median_between(histogram, split, 256, 255);
   figures.threshold = (figures.ink_level + figures.paper_level + 1) / 2;
-  const int span = std::max(0, figures.paper_level - figures.ink_level);
-  const int mid_low = figures.ink_level + span / 4;            // mid-grey: (mid_low, mid_high)
-  const int mid_high = figures.paper_level - span / 4;
+  const auto [mid_low, mid_high] = mid_grey_band(figures);  // mid-grey: (mid_low, mid_high)
 
   uint64_t ink = 0, mid = 0;
   for (int v = 0; v < 256; ++v) {
@@ -134,45 +167,36 @@ Result<PageToneFigures> measure_page_tone(Pix* page) {
   figures.colour_pct = 100.0 * luminance->coloured_pixels / pixels;
 
   // Photo-like tiles: mostly mid-grey (a photograph, a tinted box, a grey logo).
-  const l_int32 tiles_x = std::max(1, width / kTile), tiles_y = std::max(1, height / kTile);
-  std::vector<uint32_t> mid_in_tile(static_cast<size_t>(tiles_x) * tiles_y, 0);
-  for (l_int32 y = 0; y < tiles_y * kTile && y < height; ++y) {
-    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
-    uint32_t* row = mid_in_tile.data() + static_cast<size_t>(y / kTile) * tiles_x;
-    for (l_int32 x = 0; x < tiles_x * kTile && x < width; ++x) {
-      const int v = GET_DATA_BYTE(line, x);
-      row[x / kTile] += v > mid_low && v < mid_high;
-    }
-  }
-  const double tile_pixels = static_cast<double>(std::min(kTile, width)) * std::min(kTile, height);
-  const auto photo_tiles = std::count_if(mid_in_tile.begin(), mid_in_tile.end(), [&](uint32_t count) {
-    return count > kPhotoTileMidShare * tile_pixels;
-  });
-  figures.photo_tile_pct = 100.0 * static_cast<double>(photo_tiles) / static_cast<double>(mid_in_tile.size());
+  const PhotoTiles tiles = photo_tiles(grey, mid_low, mid_high);
+  const auto photo = std::count(tiles.photo.begin(), tiles.photo.end(), 1);
+  figures.photo_tile_pct = 100.0 * static_cast<double>(photo) / static_cast<double>(tiles.photo.size());
   return figures;
 }
 
 BilevelDecision decide_bilevel(const PageToneFigures& f, const PageStoragePolicy& policy) {
   const BilevelLimits& limit = policy.limits;
-  if (!policy.bilevel_text_pages) return {false, "bilevel storage of grey/colour pages is off for this tenant"};
+  if (!policy.bilevel_text_pages) return {false, false, "bilevel storage of grey/colour pages is off for this tenant"};
   if (f.colour_pct > limit.max_colour_pct) {
-    return {false, "colour: " + percent(f.colour_pct) + " of the pixels are coloured (limit " +
-                       percent(limit.max_colour_pct) + ")"};
-  }
-  if (f.photo_tile_pct > limit.max_photo_tile_pct) {
-    return {false, "photo or tint regions: " + percent(f.photo_tile_pct) + " of the tiles are mostly mid-grey (limit " +
-                       percent(limit.max_photo_tile_pct) + ")"};
-  }
-  if (f.mid_grey_pct > limit.max_mid_grey_pct) {
-    return {false, "continuous tone: " + percent(f.mid_grey_pct) + " of the pixels are mid-grey (limit " +
-                       percent(limit.max_mid_grey_pct) + ")"};
+    return {false, false, "colour: " + percent(f.colour_pct) + " of the pixels are coloured (limit " +
+                              percent(limit.max_colour_pct) + ")"};
   }
   if (f.paper_level < limit.min_paper_level || f.paper_level - f.ink_level < limit.min_contrast) {
-    return {false, "not dark text on light paper: paper " + std::to_string(f.paper_level) + ", ink " +
-                       std::to_string(f.ink_level) + " (need paper >= " + std::to_string(limit.min_paper_level) +
-                       " and a difference >= " + std::to_string(limit.min_contrast) + ")"};
+    return {false, false, "not dark text on light paper: paper " + std::to_string(f.paper_level) + ", ink " +
+                              std::to_string(f.ink_level) + " (need paper >= " + std::to_string(limit.min_paper_level) +
+                              " and a difference >= " + std::to_string(limit.min_contrast) + ")"};
   }
-  return {true, "black text on white: " + percent(f.mid_grey_pct) + " mid-grey, " + percent(f.colour_pct) +
+  // Text on light paper without colour: what keeps it from being bilevel is tone a mixed
+  // raster can keep in its background.
+  const bool mixed = policy.mixed_raster_pages;
+  if (f.photo_tile_pct > limit.max_photo_tile_pct) {
+    return {false, mixed, "photo or tint regions: " + percent(f.photo_tile_pct) +
+                              " of the tiles are mostly mid-grey (limit " + percent(limit.max_photo_tile_pct) + ")"};
+  }
+  if (f.mid_grey_pct > limit.max_mid_grey_pct) {
+    return {false, mixed, "continuous tone: " + percent(f.mid_grey_pct) + " of the pixels are mid-grey (limit " +
+                              percent(limit.max_mid_grey_pct) + ")"};
+  }
+  return {true, false, "black text on white: " + percent(f.mid_grey_pct) + " mid-grey, " + percent(f.colour_pct) +
                     " coloured, " + percent(f.photo_tile_pct) + " photo-like tiles; thresholded at " +
                     std::to_string(f.threshold)};
 }
@@ -210,6 +234,107 @@ Result<PdfPageImage> bilevel_page_image(Pix* page, BilevelCodec codec, int dpi_x
   image.encoding = codec == BilevelCodec::kJbig2 ? PdfPageImage::Encoding::kJbig2 : PdfPageImage::Encoding::kCcittG4;
   image.bytes = std::move(*bytes);
   return image;
+}
+
+Result<PdfPageImage> mixed_raster_page_image(Pix* page, const PageToneFigures& figures,
+                                             const PageStoragePolicy& policy, int dpi_x, int dpi_y,
+                                             nlohmann::json* record) {
+  quiet_leptonica();
+  auto luminance = luminance_of(page);
+  if (!luminance) return tl::unexpected(luminance.error());
+  Pix* grey = luminance->grey.get();
+  const l_int32 width = pixGetWidth(grey), height = pixGetHeight(grey);
+  dpi_x = dpi_x > 0 ? dpi_x : 300;
+  dpi_y = dpi_y > 0 ? dpi_y : 300;
+
+  // The text: the pixels darker than the threshold, without the photo-like tiles (and their
+  // neighbours: a photo's dark edge is not text) and without connected shapes larger than an
+  // inch both ways (the dark parts of a photo, a large logo: they stay in the background; a
+  // signature, a rule or a heading is narrower one way and stays text).
+  // The page's Otsu threshold and ink level are skewed by a large photo, so the ink grey is
+  // measured again on the text itself and the mask thresholded again midway to the paper.
+  const auto [mid_low, mid_high] = mid_grey_band(figures);
+  const PhotoTiles tiles = photo_tiles(grey, mid_low, mid_high);
+  const int photo_count = static_cast<int>(std::count(tiles.photo.begin(), tiles.photo.end(), 1));
+  const auto text_mask = [&](int threshold) -> PixPtr {
+    PixPtr dark(pixThresholdToBinary(grey, std::clamp(threshold, 1, 255)));
+    if (!dark) return nullptr;
+    for (l_int32 ty = 0; ty < tiles.down; ++ty) {
+      for (l_int32 tx = 0; tx < tiles.across; ++tx) {
+        if (!tiles.photo[static_cast<size_t>(ty) * tiles.across + tx]) continue;
+        pixRasterop(dark.get(), std::max(0, (tx - 1) * kTile), std::max(0, (ty - 1) * kTile), 3 * kTile, 3 * kTile,
+                    PIX_CLR, nullptr, 0, 0);
+      }
+    }
+    const l_int32 limit = std::max(16, std::min(dpi_x, dpi_y));  // an inch
+    return PixPtr(pixSelectBySize(dark.get(), limit, limit, 8, L_SELECT_IF_EITHER, L_SELECT_IF_LT, nullptr));
+  };
+  const auto ink_under = [&](Pix* mask, int fallback) {
+    l_int32 count = 0;
+    l_float32 median = 0;
+    if (pixCountPixels(mask, &count, nullptr) != 0 || count == 0 ||
+        pixGetRankValueMasked(grey, mask, 0, 0, 1, 0.5f, &median, nullptr) != 0) {
+      return fallback;
+    }
+    return std::clamp(static_cast<int>(std::lround(median)), 0, 255);
+  };
+  PixPtr mask = text_mask(figures.threshold);
+  if (!mask) return fail(ErrorKind::kInternal, "cannot threshold the page for its text mask");
+  int ink = ink_under(mask.get(), figures.ink_level);
+  const int threshold = std::min(figures.threshold, (ink + figures.paper_level + 1) / 2);
+  if (threshold < figures.threshold) {
+    mask = text_mask(threshold);
+    if (!mask) return fail(ErrorKind::kInternal, "cannot threshold the page for its text mask");
+    ink = ink_under(mask.get(), ink);
+  }
+
+  // The background: the page without its text (the mask grown by a pixel takes the glyphs'
+  // anti-aliased edges too), at the background resolution.
+  PixPtr background(pixCopy(nullptr, grey));
+  PixPtr cut(pixDilateBrick(nullptr, mask.get(), 3, 3));
+  if (!background || !cut || pixSetMasked(background.get(), cut.get(), figures.paper_level) != 0) {
+    return fail(ErrorKind::kInternal, "cannot cut the text out of the page's background");
+  }
+  cut.reset();
+  const int background_dpi = std::clamp(policy.mixed_background_dpi, 1, std::min(dpi_x, dpi_y));
+  const float scale_x = static_cast<float>(background_dpi) / static_cast<float>(dpi_x);
+  const float scale_y = static_cast<float>(background_dpi) / static_cast<float>(dpi_y);
+  if (scale_x < 1.0f || scale_y < 1.0f) {
+    background.reset(pixScaleAreaMap(background.get(), scale_x, scale_y));
+    if (!background) return fail(ErrorKind::kInternal, "cannot scale the page's background");
+  }
+  auto background_jpeg = encode_jpeg(background.get(), policy.jpeg_quality);
+  if (!background_jpeg) return tl::unexpected(background_jpeg.error());
+  auto mask_bytes = policy.bilevel_codec == BilevelCodec::kJbig2 ? encode_jbig2_generic(mask.get()) : encode_g4(mask.get());
+  if (!mask_bytes) return tl::unexpected(mask_bytes.error());
+
+  PdfPageImage image;
+  image.encoding = PdfPageImage::Encoding::kJpeg;
+  image.width = width;
+  image.height = height;
+  image.dpi_x = dpi_x;
+  image.dpi_y = dpi_y;
+  image.components = 1;
+  image.background_width = pixGetWidth(background.get());
+  image.background_height = pixGetHeight(background.get());
+  image.bytes = std::move(*background_jpeg);
+  image.mask = PdfPageImage::TextMask{
+      policy.bilevel_codec == BilevelCodec::kJbig2 ? PdfPageImage::Encoding::kJbig2 : PdfPageImage::Encoding::kCcittG4,
+      std::move(*mask_bytes), ink};
+  if (record != nullptr) {
+    *record = {{"background_dpi", background_dpi},
+               {"background_bytes", image.bytes.size()},
+               {"mask_bytes", image.mask->bytes.size()},
+               {"mask_codec", encoding_name(image.mask->encoding)},
+               {"ink_grey", image.mask->grey},
+               {"threshold", threshold},
+               {"photo_tiles_in_background", photo_count}};
+  }
+  return image;
+}
+
+const char* stored_as_name(const PdfPageImage& image) {
+  return image.mask ? "mixed_raster" : encoding_name(image.encoding);
 }
 
 const char* encoding_name(PdfPageImage::Encoding encoding) {
@@ -264,10 +389,23 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
         stored.image.encoding = PdfPageImage::Encoding::kFlate;
         stored.image.bytes = std::move(*flate);
       }
+      // A mixed raster only where it is the smaller: it loses the tone inside the glyphs
+      // and the background's detail beyond its resolution, which must buy bytes.
+      if (decision.mixed_raster) {
+        nlohmann::json mixed_record;
+        auto mixed = mixed_raster_page_image(page, *figures, policy, dpi_x, dpi_y, &mixed_record);
+        if (!mixed) return tl::unexpected(mixed.error());
+        const std::size_t mixed_bytes = mixed->bytes.size() + mixed->mask->bytes.size();
+        if (mixed_bytes < stored.image.bytes.size()) {
+          stored.record["continuous_bytes"] = stored.image.bytes.size();
+          stored.record["mixed_raster"] = std::move(mixed_record);
+          stored.image = std::move(*mixed);
+        }
+      }
     }
   }
-  stored.record["stored_as"] = encoding_name(stored.image.encoding);
-  stored.record["bytes"] = stored.image.bytes.size();
+  stored.record["stored_as"] = stored_as_name(stored.image);
+  stored.record["bytes"] = stored.image.bytes.size() + (stored.image.mask ? stored.image.mask->bytes.size() : 0);
   return stored;
 }
 

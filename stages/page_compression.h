@@ -11,6 +11,14 @@
 //    no photo-like regions, few mid-grey pixels, dark ink on light paper) is thresholded
 //    once and stored with the bilevel codec — only when the tenant allows it
 //    (bilevel_text_pages);
+//  * a page that is dark text on light paper without colour, but has regions that need
+//    their tone (a photo, a tint, a grey logo, a dense page whose anti-aliased glyph edges
+//    pass the mid-grey limit), becomes a mixed raster when the tenant allows it
+//    (mixed_raster_pages, with bilevel_text_pages) and it is smaller than the continuous-tone
+//    encoding: the text at full resolution as a 1-bit mask painted in the page's measured ink
+//    grey — the same thresholding a bilevel page gets, coded with the bilevel codec — over
+//    the page at mixed_background_dpi as JPEG with the text cut out of it. Photo-like tiles
+//    keep no mask pixels: photos stay in the background, whole;
 //  * every other page stays continuous tone: JPEG at the tenant's quality (1 channel for
 //    grey, 3 for colour), or the lossless Flate encoding when that is no larger.
 // Never symbol substitution (no JBIG2 pattern matching or text regions): JBIG2 generic
@@ -67,6 +75,8 @@ struct PageStoragePolicy {
   bool bilevel_text_pages = true;  // may a grey/colour text-on-white page become bilevel?
   int jpeg_quality = 80;           // 1..100 for continuous-tone pages
   BilevelCodec bilevel_codec = BilevelCodec::kJbig2;  // how 1-bit and thresholded pages are coded
+  bool mixed_raster_pages = true;  // may a text page with tone regions become a mixed raster?
+  int mixed_background_dpi = 150;  // the background's resolution (at most the page's)
   BilevelLimits limits;
 };
 
@@ -74,9 +84,11 @@ struct PageStoragePolicy {
 // Errors: another depth.
 Result<PageToneFigures> measure_page_tone(Pix* page);
 
-// Whether the page may be bilevel, and why (a sentence for the record).
+// Whether the page may be bilevel, and why (a sentence for the record); when not, whether
+// it may be a mixed raster (text on light paper without colour; the policy allows it).
 struct BilevelDecision {
   bool bilevel = false;
+  bool mixed_raster = false;
   std::string reason;
 };
 BilevelDecision decide_bilevel(const PageToneFigures& figures, const PageStoragePolicy& policy);
@@ -88,10 +100,24 @@ Result<PixPtr> threshold_to_bilevel(Pix* page, int threshold);
 // Errors: not 1 bit deep, or the encoder fails.
 Result<PdfPageImage> bilevel_page_image(Pix* page, BilevelCodec codec, int dpi_x, int dpi_y);
 
+// The page as a mixed raster (see the rule above): the text mask thresholded at
+// figures.threshold, or lower when the text's own ink (the median under the mask) puts the
+// midway to the paper lower, without the photo-like tiles and their neighbours and without
+// shapes larger than an inch both ways; coded with the policy's bilevel codec and
+// painted in the text's ink grey. The background: the page's luminance with the mask (grown
+// by a pixel) set to paper_level, at mixed_background_dpi, JPEG at jpeg_quality.
+// `record` receives {"background_dpi", "background_bytes", "mask_bytes", "mask_codec",
+// "ink_grey", "threshold", "photo_tiles_in_background"}. Errors: depth other than 8 or 32,
+// an encoder fails.
+Result<PdfPageImage> mixed_raster_page_image(Pix* page, const PageToneFigures& figures,
+                                             const PageStoragePolicy& policy, int dpi_x, int dpi_y,
+                                             nlohmann::json* record);
+
 // A page image ready for SearchablePdf::add_page plus its entry for record["pdf"]
 // ["page_images"]: {"source_depth", "stored_as": "jbig2_generic" | "ccitt_g4" | "jpeg" |
-// "flate", "bytes",
-// and for grey/colour pages "tone": {figures}, "bilevel": bool, "reason"}.
+// "flate" | "mixed_raster", "bytes",
+// and for grey/colour pages "tone": {figures}, "bilevel": bool, "reason"; for a mixed
+// raster also "mixed_raster": {...} and "continuous_bytes", what JPEG or Flate would cost}.
 struct StoredPageImage {
   PdfPageImage image;
   nlohmann::json record;
@@ -100,5 +126,7 @@ Result<StoredPageImage> store_page_image(Pix* page, const PageStoragePolicy& pol
 
 // The name record["pdf"] uses for an encoding: "jbig2_generic", "ccitt_g4", "jpeg" or "flate".
 const char* encoding_name(PdfPageImage::Encoding encoding);
+// What a page image is stored as: encoding_name, or "mixed_raster" for one with a text mask.
+const char* stored_as_name(const PdfPageImage& image);
 
 }  // namespace zpe

@@ -26,14 +26,16 @@ bool continuous_tone(PdfPageImage::Encoding encoding) {
   return encoding == PdfPageImage::Encoding::kJpeg || encoding == PdfPageImage::Encoding::kFlate;
 }
 
-// The PDF's first page rendered by poppler at `dpi` as black and white (pdftoppm -mono).
-PixPtr rendered_first_page(const std::string& pdf, int dpi) {
+// The PDF's first page rendered by poppler at `dpi`, as black and white (pdftoppm -mono)
+// or, with grey, in grey (pdftoppm -gray).
+PixPtr rendered_first_page(const std::string& pdf, int dpi, bool grey = false) {
   TemporaryPdf file(pdf);
-  const auto rendered = run_command("pdftoppm -r " + std::to_string(dpi) + " -f 1 -l 1 -mono " + file.path() + " " +
-                                    file.path());
+  const auto rendered = run_command("pdftoppm -r " + std::to_string(dpi) + " -f 1 -l 1 " + (grey ? "-gray " : "-mono ") +
+                                    file.path() + " " + file.path());
   EXPECT_EQ(rendered.status, 0) << rendered.text;
-  PixPtr back(pixRead((file.path() + "-1.pbm").c_str()));
-  std::filesystem::remove(file.path() + "-1.pbm");
+  const std::string image = file.path() + (grey ? "-1.pgm" : "-1.pbm");
+  PixPtr back(pixRead(image.c_str()));
+  std::filesystem::remove(image);
   return back;
 }
 
@@ -107,6 +109,93 @@ TEST(PageCompression, PhotoPage_NeverBecomesBilevel) {
   EXPECT_NE(stored->record["reason"].get<std::string>().find("photo"), std::string::npos) << stored->record.dump();
 }
 
+// Mean grey of `page` inside the box.
+double mean_in(Pix* page, int x0, int y0, int width, int height) {
+  double sum = 0;
+  for (int y = y0; y < y0 + height; ++y) {
+    for (int x = x0; x < x0 + width; ++x) {
+      l_uint32 value = 0;
+      pixGetPixel(page, x, y, &value);
+      sum += value;
+    }
+  }
+  return sum / (static_cast<double>(width) * height);
+}
+
+// A text page with a photograph is stored as a mixed raster: the text as a full-resolution
+// mask painted in the measured ink, the photo whole in the 150-dpi background, and as a
+// PDF that poppler shows as the page was — dark glyphs, the photo's tone, white paper —
+// for a fraction of the continuous-tone bytes.
+TEST(PageCompression, PhotoPage_BecomesAMixedRasterWithThePhotoInItsBackground) {
+  ASSERT_TRUE(have_tool("pdftoppm") && have_tool("qpdf")) << "pdftoppm (poppler-utils) and qpdf are needed";
+  PixPtr photo = page_with_photo();
+  auto stored = store_page_image(photo.get(), policy(true), 300, 300);
+  ASSERT_TRUE(stored) << stored.error().message;
+  const nlohmann::json& record = stored->record;
+  ASSERT_EQ(record["stored_as"], "mixed_raster") << record.dump();
+  ASSERT_TRUE(stored->image.mask.has_value());
+  EXPECT_EQ(record["bilevel"], false);
+  EXPECT_EQ(record["mixed_raster"]["background_dpi"], 150);
+  EXPECT_EQ(stored->image.background_width, (pixGetWidth(photo.get()) + 1) / 2);
+  EXPECT_GT(record["mixed_raster"]["photo_tiles_in_background"].get<int>(), 50);
+  // The photo skews the page's own ink level (its dark half counts as ink); the mask's grey
+  // is the text's, which render_text_page draws black.
+  EXPECT_GT(record["tone"]["ink_level"].get<int>(), 100);
+  EXPECT_LT(record["mixed_raster"]["ink_grey"].get<int>(), 30);
+  EXPECT_LT(record["bytes"].get<size_t>(), record["continuous_bytes"].get<size_t>()) << record.dump();
+  EXPECT_EQ(record["bytes"].get<size_t>(), stored->image.bytes.size() + stored->image.mask->bytes.size());
+
+  const std::string bytes = pdf_of({stored->image});
+  EXPECT_TRUE(testing::pdfa_problems(bytes).empty()) << ::testing::PrintToString(testing::pdfa_problems(bytes));
+  TemporaryPdf file(bytes);
+  const auto check = run_command("qpdf --check " + file.path());
+  EXPECT_NE(check.text.find("No syntax or stream encoding errors found"), std::string::npos) << check.text;
+
+  PixPtr shown = rendered_first_page(bytes, 300, true);
+  ASSERT_TRUE(shown) << "pdftoppm rendered nothing";
+  ASSERT_EQ(pixGetWidth(shown.get()), pixGetWidth(photo.get()));
+  // The photo (x 300..1000, y 1400..1870): its tone, away from its edge.
+  EXPECT_NEAR(mean_in(shown.get(), 340, 1440, 620, 390), mean_in(photo.get(), 340, 1440, 620, 390), 6.0);
+  // The glyphs: pixels that are ink in the page are ink on the screen, and paper is paper.
+  uint64_t ink = 0, ink_shown = 0, paper = 0, paper_shown = 0;
+  for (int y = 200; y < 1300; ++y) {
+    for (int x = 0; x < pixGetWidth(photo.get()); ++x) {
+      l_uint32 a = 0, b = 0;
+      pixGetPixel(photo.get(), x, y, &a);
+      pixGetPixel(shown.get(), x, y, &b);
+      if (a < 40) ++ink, ink_shown += b < 100;
+      if (a == 255) ++paper, paper_shown += b > 235;
+    }
+  }
+  ASSERT_GT(ink, 5000u);
+  EXPECT_GT(ink_shown, ink * 98 / 100) << ink_shown << " of " << ink << " ink pixels are shown dark";
+  EXPECT_GT(paper_shown, paper * 99 / 100) << paper_shown << " of " << paper << " paper pixels are shown white";
+}
+
+// A text page that fails the bilevel test only by its mid-grey pixels (dense, anti-aliased
+// text) is a mixed raster too; a tenant that turns mixed_raster_pages off keeps it
+// continuous tone, and the G4 codec codes its mask when that is the policy's.
+TEST(PageCompression, MidGreyTextPage_IsAMixedRasterUnlessTheTenantSaysNo) {
+  PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423", "Grüße"});
+  PageStoragePolicy strict = policy(true, BilevelCodec::kG4);
+  strict.limits.max_mid_grey_pct = 0.01;
+  auto mixed = store_page_image(grey.get(), strict, 300, 300);
+  ASSERT_TRUE(mixed) << mixed.error().message;
+  EXPECT_EQ(mixed->record["stored_as"], "mixed_raster") << mixed->record.dump();
+  EXPECT_NE(mixed->record["reason"].get<std::string>().find("mid-grey"), std::string::npos);
+  ASSERT_TRUE(mixed->image.mask.has_value());
+  EXPECT_EQ(mixed->image.mask->encoding, PdfPageImage::Encoding::kCcittG4);
+  EXPECT_EQ(mixed->record["mixed_raster"]["photo_tiles_in_background"], 0);
+  EXPECT_TRUE(testing::pdfa_problems(pdf_of({mixed->image})).empty());
+
+  strict.mixed_raster_pages = false;
+  auto continuous = store_page_image(grey.get(), strict, 300, 300);
+  ASSERT_TRUE(continuous) << continuous.error().message;
+  EXPECT_FALSE(continuous->image.mask.has_value());
+  EXPECT_TRUE(continuous_tone(continuous->image.encoding));
+  EXPECT_FALSE(continuous->record.contains("mixed_raster"));
+}
+
 TEST(PageCompression, ColourPage_NeverBecomesBilevel) {
   PixPtr grey = testing::render_text_page({"Bundesamt fuer Migration", "Az.: 8123456-423"});
   PixPtr colour = testing::to_colour(grey.get());  // a red stamp outline
@@ -114,6 +203,7 @@ TEST(PageCompression, ColourPage_NeverBecomesBilevel) {
   ASSERT_TRUE(stored) << stored.error().message;
   EXPECT_TRUE(continuous_tone(stored->image.encoding));
   EXPECT_EQ(stored->image.components, 3);
+  EXPECT_FALSE(stored->image.mask.has_value()) << "colour is never reduced to an ink grey";
   EXPECT_EQ(stored->record["bilevel"], false);
   EXPECT_NE(stored->record["reason"].get<std::string>().find("colour"), std::string::npos) << stored->record.dump();
 }

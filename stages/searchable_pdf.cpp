@@ -308,21 +308,32 @@ void set_metadata(PoDoFo::PdfMemDocument& pdf, const SearchablePdfInfo& info) {
   pdf.GetCatalog()->GetDictionary().AddKey(PdfName("Metadata"), xmp->Reference());
 }
 
+void set_raw_stream(PdfObject* object, const std::string& bytes) {
+  PoDoFo::PdfMemoryInputStream input(bytes.data(), static_cast<PoDoFo::pdf_long>(bytes.size()));
+  object->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(bytes.size()));
+}
+
+// /Filter /CCITTFaxDecode with the parameters of a Group 4 image of width x height.
+void add_ccitt_g4_filter(PdfDictionary& d, int width, int height) {
+  d.AddKey(PdfName("Filter"), PdfName("CCITTFaxDecode"));
+  PdfDictionary parms;
+  parms.AddKey(PdfName("K"), number(-1));
+  parms.AddKey(PdfName("Columns"), number(width));
+  parms.AddKey(PdfName("Rows"), number(height));
+  d.AddKey(PdfName("DecodeParms"), parms);
+}
+
 PdfObject* add_image(PoDoFo::PdfMemDocument& pdf, const PdfPageImage& image) {
   PdfObject* object = pdf.GetObjects().CreateObject("XObject");
   PdfDictionary& d = object->GetDictionary();
   d.AddKey(PdfName("Subtype"), PdfName("Image"));
-  d.AddKey(PdfName("Width"), number(image.width));
-  d.AddKey(PdfName("Height"), number(image.height));
+  const bool background = image.mask.has_value();
+  d.AddKey(PdfName("Width"), number(background ? image.background_width : image.width));
+  d.AddKey(PdfName("Height"), number(background ? image.background_height : image.height));
   d.AddKey(PdfName("ColorSpace"), PdfName(image.components == 3 ? "DeviceRGB" : "DeviceGray"));
   if (image.encoding == PdfPageImage::Encoding::kCcittG4) {
     d.AddKey(PdfName("BitsPerComponent"), number(1));
-    d.AddKey(PdfName("Filter"), PdfName("CCITTFaxDecode"));
-    PdfDictionary parms;
-    parms.AddKey(PdfName("K"), number(-1));
-    parms.AddKey(PdfName("Columns"), number(image.width));
-    parms.AddKey(PdfName("Rows"), number(image.height));
-    d.AddKey(PdfName("DecodeParms"), parms);
+    add_ccitt_g4_filter(d, image.width, image.height);
   } else if (image.encoding == PdfPageImage::Encoding::kJbig2) {
     // Lossless generic-region coding, one page per stream, no /JBIG2Globals, so no
     // /DecodeParms: each page is self-contained. PDF/A-2 allows /JBIG2Decode (it bans LZW).
@@ -341,8 +352,26 @@ PdfObject* add_image(PoDoFo::PdfMemDocument& pdf, const PdfPageImage& image) {
     d.AddKey(PdfName("BitsPerComponent"), number(8));
     d.AddKey(PdfName("Filter"), PdfName("DCTDecode"));
   }
-  PoDoFo::PdfMemoryInputStream input(image.bytes.data(), static_cast<PoDoFo::pdf_long>(image.bytes.size()));
-  object->GetStream()->SetRawData(&input, static_cast<PoDoFo::pdf_long>(image.bytes.size()));
+  set_raw_stream(object, image.bytes);
+  return object;
+}
+
+// A mixed-raster page's text: a stencil (/ImageMask) whose 0 samples — the decoded ink of
+// a JBIG2 or G4 image — are painted in the fill colour; no /ColorSpace, 1 bit.
+PdfObject* add_text_mask(PoDoFo::PdfMemDocument& pdf, const PdfPageImage& image) {
+  PdfObject* object = pdf.GetObjects().CreateObject("XObject");
+  PdfDictionary& d = object->GetDictionary();
+  d.AddKey(PdfName("Subtype"), PdfName("Image"));
+  d.AddKey(PdfName("Width"), number(image.width));
+  d.AddKey(PdfName("Height"), number(image.height));
+  d.AddKey(PdfName("ImageMask"), PdfObject(true));
+  d.AddKey(PdfName("BitsPerComponent"), number(1));
+  if (image.mask->encoding == PdfPageImage::Encoding::kCcittG4) {
+    add_ccitt_g4_filter(d, image.width, image.height);
+  } else {
+    d.AddKey(PdfName("Filter"), PdfName("JBIG2Decode"));
+  }
+  set_raw_stream(object, image.mask->bytes);
   return object;
 }
 
@@ -398,6 +427,12 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
   if (image.width <= 0 || image.height <= 0 || image.dpi_x <= 0 || image.dpi_y <= 0 || image.bytes.empty()) {
     return fail(ErrorKind::kInvalidInput, "page image has no size or resolution");
   }
+  if (image.mask && (image.background_width <= 0 || image.background_height <= 0 || image.mask->bytes.empty() ||
+                     image.mask->grey < 0 || image.mask->grey > 255 ||
+                     (image.mask->encoding != PdfPageImage::Encoding::kJbig2 &&
+                      image.mask->encoding != PdfPageImage::Encoding::kCcittG4))) {
+    return fail(ErrorKind::kInvalidInput, "mixed-raster page has no background size, or a text mask that is not 1-bit");
+  }
   const double pt_per_px_x = kPointsPerInch / image.dpi_x;
   const double pt_per_px_y = kPointsPerInch / image.dpi_y;
   const double width_pt = image.width * pt_per_px_x;
@@ -410,13 +445,19 @@ Status SearchablePdf::add_page(const PdfPageImage& image, const RecognisedPage& 
     resources.RemoveKey(PdfName("ProcSet"));  // PoDoFo adds it; obsolete since PDF 1.4, 39 bytes a page
     PdfDictionary xobjects;
     xobjects.AddKey(PdfName("Im0"), xobject->Reference());
+    std::string text_mask;  // mixed raster: the mask over the background, in the ink's grey
+    if (image.mask) {
+      xobjects.AddKey(PdfName("Im1"), add_text_mask(document_->pdf, image)->Reference());
+      text_mask = "q\n" + decimal(image.mask->grey / 255.0, 4) + " g\n" + decimal(width_pt, 4) + " 0 0 " +
+                  decimal(height_pt, 4) + " 0 0 cm\n/Im1 Do\nQ\n";
+    }
     resources.AddKey(PdfName("XObject"), xobjects);
     PdfDictionary fonts;
     fonts.AddKey(PdfName("F0"), document_->font->Reference());
     resources.AddKey(PdfName("Font"), fonts);
     // The image at the page's size, then the text layer in the image's pixels.
     const std::string content =
-        "q\n" + decimal(width_pt, 4) + " 0 0 " + decimal(height_pt, 4) + " 0 0 cm\n/Im0 Do\nQ\n" +
+        "q\n" + decimal(width_pt, 4) + " 0 0 " + decimal(height_pt, 4) + " 0 0 cm\n/Im0 Do\nQ\n" + text_mask +
         "q\n" + decimal(pt_per_px_x, 8) + " 0 0 " + decimal(pt_per_px_y, 8) + " 0 0 cm\n" +
         text_layer(text, image.height) + "Q\n";
     page->GetContentsForAppending()->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));

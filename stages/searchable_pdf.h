@@ -15,8 +15,10 @@
 //
 // Page images are stored as given: CCITT Group 4 (/CCITTFaxDecode), lossless JBIG2 generic
 // region (/JBIG2Decode, no globals), JPEG (/DCTDecode) or lossless Flate with PNG predictors
-// (/FlateDecode). Which one a page gets is decided in stages/page_compression.h
-// (store_page_image); pdf_page_image below is the plain rule (G4 for bilevel pages).
+// (/FlateDecode), or as a mixed raster: a lower-resolution JPEG background with a
+// full-resolution 1-bit text mask drawn over it as an /ImageMask in the page's ink grey.
+// Which one a page gets is decided in stages/page_compression.h (store_page_image);
+// pdf_page_image below is the plain rule (G4 for bilevel pages).
 //
 // PoDoFo stays behind this interface: its exceptions are caught here and returned as
 // errors. The output is deterministic — the same pages and metadata give the same bytes
@@ -25,6 +27,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +60,19 @@ struct PdfPageImage {
   int components = 1;  // 1 (grey/bilevel) or 3 (RGB)
   int dpi_x = 300;
   int dpi_y = 300;
+
+  // Mixed raster (stages/page_compression.h): `bytes` is then a background of
+  // background_width x background_height pixels (a lower resolution, stretched over the
+  // whole page), and the text is this full-resolution (width x height) 1-bit mask, coded
+  // lossless, painted over it in one grey.
+  struct TextMask {
+    Encoding encoding = Encoding::kJbig2;  // kJbig2 or kCcittG4
+    std::string bytes;
+    int grey = 0;  // 0 (black) .. 255, the ink the mask is painted in
+  };
+  std::optional<TextMask> mask;
+  int background_width = 0;
+  int background_height = 0;
 };
 
 // The page image encoded as the PDF stores it: 1-bit pages as CCITT G4, grey and colour
