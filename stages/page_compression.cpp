@@ -305,8 +305,8 @@ Result<PdfPageImage> mixed_raster_page_image(Pix* page, const PageToneFigures& f
   }
   auto background_jpeg = encode_jpeg(background.get(), policy.jpeg_quality);
   if (!background_jpeg) return tl::unexpected(background_jpeg.error());
-  auto mask_bytes = policy.bilevel_codec == BilevelCodec::kJbig2 ? encode_jbig2_generic(mask.get()) : encode_g4(mask.get());
-  if (!mask_bytes) return tl::unexpected(mask_bytes.error());
+  auto mask_image = bilevel_page_image(mask.get(), policy.bilevel_codec, dpi_x, dpi_y);
+  if (!mask_image) return tl::unexpected(mask_image.error());
 
   PdfPageImage image;
   image.encoding = PdfPageImage::Encoding::kJpeg;
@@ -318,9 +318,7 @@ Result<PdfPageImage> mixed_raster_page_image(Pix* page, const PageToneFigures& f
   image.background_width = pixGetWidth(background.get());
   image.background_height = pixGetHeight(background.get());
   image.bytes = std::move(*background_jpeg);
-  image.mask = PdfPageImage::TextMask{
-      policy.bilevel_codec == BilevelCodec::kJbig2 ? PdfPageImage::Encoding::kJbig2 : PdfPageImage::Encoding::kCcittG4,
-      std::move(*mask_bytes), ink};
+  image.mask = PdfPageImage::TextMask{mask_image->encoding, std::move(mask_image->bytes), ink};
   if (record != nullptr) {
     *record = {{"background_dpi", background_dpi},
                {"background_bytes", image.bytes.size()},
