@@ -43,11 +43,7 @@ record_wall() { wall+=("\"$1\": $(since "$2")"); (IFS=,; echo "{${wall[*]}}") >"
 
 # ---- corpus -----------------------------------------------------------------------------
 gen="$out/generated"
-/usr/bin/python3 samples/generate_letters.py --out "$gen/letters" --count "$letter_pages" --seed 8080 --style eval \
-  --registry "$gen/letters-registry.csv" >/dev/null
-/usr/bin/python3 samples/generate_letters.py --out "$gen/long" --count "$long_pages" --seed 8081 --style eval \
-  --formats tiff-g4,tiff-lzw --registry "$gen/long-registry.csv" >/dev/null
-/usr/bin/python3 bench/throughput.py corpus "$out/corpus" "$gen/letters" "$letter_pages" "$gen/long" "$long_pages"
+bench_corpus "$out" "$letter_pages" "$long_pages"
 mapfile -t files < <(find "$out/corpus/letters" "$out/corpus/long" -type f ! -name '*.truth.json' | sort)
 
 # ---- (a) zpe run --until-idle -----------------------------------------------------------
