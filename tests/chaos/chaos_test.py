@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
@@ -366,14 +367,19 @@ def main():
             log(f"zpe run --until-idle did not reach idle (exit {drained.returncode})")
         states, filed, problems = check(letters, home, zpe, config)
         problems = early_problems + problems
+        # Closed at once: an open database would keep the tmpfs home from being unmounted.
+        with closing(sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)) as db:
+            cleared = db.execute("SELECT id, reason FROM documents WHERE state = 'CLEARING'").fetchall()
         if a.disk_full:
             problems += disk_full_log_problems((work / "zpe-run.log").read_text(errors="replace"))
-            # Closed at once: an open database would keep the tmpfs home from being unmounted.
-            with closing(sqlite3.connect(f"file:{home / 'var/jobs.sqlite'}?mode=ro", uri=True)) as db:
-                cleared = db.execute("SELECT id, reason FROM documents WHERE state = 'CLEARING'").fetchall()
             for doc_id, reason in cleared:
                 if reason and "space" in reason.lower():
                     problems.append(f"{doc_id} went to CLEARING over the full disk: {reason}")
+        # Why documents went to the clearing station, so a reader sees whether the kills sent any
+        # there (attempts used up) or only what the letters themselves ask for.
+        reasons = Counter((reason or "(no reason)")[:90] for _, reason in cleared)
+        for reason, n in reasons.most_common():
+            log(f"CLEARING x{n}: {reason}")
         elapsed = time.time() - started
         log(f"{len(letters)} letters, {a.kills} kills ({kills}), zpe run started {run.starts} times; states {states}; "
             f"{filed} in case files; {elapsed:.0f} s in all")
