@@ -3,7 +3,7 @@
 # bench corpus's letters alone, then on its long document alone, each in a fresh home, one
 # after the other on the same cores; pages/s of each (pages / wall time of the run, start-up
 # included, as bench/throughput.sh counts it), the cores the run kept busy (CPU seconds of
-# the run and its workers / wall seconds, from /usr/bin/time), the documents' end states, and
+# the run and its workers / wall seconds, both from /usr/bin/time), the documents' end states, and
 # the ratio. Target: the long document at no less than 90 % of the letters' pages/s.
 #
 #   bench/long_document.sh            at least 100 pages of letters + one 200-page document
@@ -40,16 +40,13 @@ run() {
   bench_home "$home"
   { cat "$out/generated/letters-registry.csv"; tail -n +2 "$out/generated/long-registry.csv"; } >"$home/registry/cases.csv"
   drop_into_inbox "$home" "${files[@]}"
-  local start end
-  start=$(date +%s.%N)
-  ZPE_LOG_LEVEL=warn /usr/bin/time -f '%U %S' -o "$out/$name.time" timeout 3700 "$zpe" --home "$home" \
+  ZPE_LOG_LEVEL=warn /usr/bin/time -f '%e %U %S' -o "$out/$name.time" timeout 3700 "$zpe" --home "$home" \
     --config "$home/bench.toml" run --until-idle --max-seconds 3600 >"$out/$name-run.log" 2>&1 \
     || { echo "long_document: zpe run failed on the $name; see $out/$name-run.log" >&2; exit 1; }
-  end=$(date +%s.%N)
   local states
   states=$(sqlite3 -cmd '.timeout 2000' "$home/var/jobs.sqlite" \
     "SELECT group_concat(state || ' ' || n, ', ') FROM (SELECT state, COUNT(*) AS n FROM documents GROUP BY state)")
-  echo "$name $(pages_of "$folder") $(/usr/bin/python3 -c 'import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))' "$start" "$end") $(awk '{print $1 + $2}' "$out/$name.time") $states"
+  echo "$name $(pages_of "$folder") $(awk '{print $1, $2 + $3}' "$out/$name.time") $states"
 }
 
 echo "long_document: the letters alone"
